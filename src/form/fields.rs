@@ -1,0 +1,1 @@
+//! TODO: the table of form fields and the labels people give them.

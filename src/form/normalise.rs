@@ -1,0 +1,1 @@
+//! TODO: normalisers (CQC identifier, yes/no, numbers, phones, addresses).

@@ -1,0 +1,1 @@
+//! TODO: bounded reading of zip-based formats (owned by the readers work).

@@ -1,0 +1,55 @@
+//! # sponsor-intake
+//!
+//! Runs the NHSmail local sponsorship model for a sponsoring organisation:
+//! care homes email an application form to the nominated mailbox; this
+//! crate takes each email in, reads the form wherever it is, checks it
+//! against the guidance, keeps a case, and answers.
+//!
+//! ## The path a message takes
+//!
+//! ```text
+//! mailbox (IMAP / Maildir)          fetch by UID, never by \Seen
+//!   -> store: raw message saved      before anything else happens to it
+//!   -> parse: message -> readers -> extract -> findings   (pure, no IO)
+//!   -> case: decide what happens     (pure state machine)
+//!   -> store: one transaction        case change + history + outbox rows
+//!   -> mailbox: move to processed    only after the commit
+//!   -> outbox: sender task           SMTP or files; Message-ID fixed when written
+//! ```
+//!
+//! ## Layout
+//!
+//! Pure core (no tokio, sqlx, lettre or async-imap):
+//! - [`form`]: the Appendix 1 fields, the readers (one per format) and the
+//!   matching of labelled values to fields.
+//! - [`message`]: envelope, kind and attachments of one email.
+//! - [`findings`]: validation against section 2 of the guidance.
+//! - [`parse`]: the whole reading of one email (what `parse --json` prints).
+//! - [`calendar`]: working days, weekends and bank holidays.
+//! - [`case`]: case references, states and what each event leads to.
+//!
+//! Edges (IO behind small traits):
+//! - [`config`]: the TOML settings, checked at start; secrets.
+//! - [`store`]: cases, messages, history and the outbox in SQLite (or later
+//!   PostgreSQL), behind the [`store::Store`] trait.
+//! - [`mailbox`]: where mail comes from (IMAP with IDLE, or a Maildir).
+//! - [`outbox`]: building emails from templates and sending them (SMTP or files).
+//! - [`emails`]: the Tera templates for every email we send.
+//! - [`intake`]: one message from the mailbox to a committed case.
+//! - [`daemon`]: the long-running loops and shutdown.
+//! - [`cli`]: one module per command of the binary.
+
+pub mod calendar;
+pub mod case;
+pub mod cli;
+pub mod config;
+pub mod daemon;
+pub mod emails;
+pub mod findings;
+pub mod form;
+pub mod intake;
+pub mod mailbox;
+pub mod message;
+pub mod outbox;
+pub mod parse;
+pub mod store;
