@@ -1,1 +1,231 @@
-//! TODO
+//! Every email we send is written in Tera templates under `templates/`
+//! (`<name>/subject.txt`, `<name>/body.txt`, `<name>/body.html`, extending
+//! `base.txt` and `base.html`) and built here into a whole RFC 5322 message
+//! whose Message-ID is fixed before it reaches the outbox.
+
+use crate::store::Outgoing;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use std::path::Path;
+
+/// The header that marks our own emails, so that we never answer them.
+pub const MARKER_HEADER: &str = "X-Sponsor-Intake";
+
+/// Why an email could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    #[error("cannot load the templates in {dir}: {reason}")]
+    Load { dir: String, reason: String },
+    #[error("template {name} is missing")]
+    Missing { name: String },
+    #[error("template {name} failed: {reason}")]
+    Render { name: String, reason: String },
+    #[error("{0:?} is not a usable email address")]
+    Address(String),
+    #[error("cannot build the email: {0}")]
+    Build(String),
+}
+
+/// The loaded templates.
+#[derive(Debug)]
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+/// One rendered email: subject and both bodies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The emails the daemon sends; each is a folder of templates.
+pub const EMAILS: &[&str] = &["receipt", "quarantine_report"];
+
+impl Templates {
+    /// Loads every template under `dir`.
+    pub fn load(dir: &Path) -> Result<Templates, EmailError> {
+        let glob = format!("{}/**/*", dir.display());
+        let mut tera = tera::Tera::new(&glob).map_err(|e| EmailError::Load {
+            dir: dir.display().to_string(),
+            reason: tera_reason(&e),
+        })?;
+        // Only HTML is escaped; text bodies are plain text.
+        tera.autoescape_on(vec![".html"]);
+        for name in EMAILS {
+            for part in ["subject.txt", "body.txt", "body.html"] {
+                let full = format!("{name}/{part}");
+                if !tera.get_template_names().any(|n| n == full) {
+                    return Err(EmailError::Missing { name: full });
+                }
+            }
+        }
+        Ok(Templates { tera })
+    }
+
+    /// Renders one email.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<Rendered, EmailError> {
+        let one = |part: &str| {
+            let full = format!("{name}/{part}");
+            self.tera
+                .render(&full, context)
+                .map_err(|e| EmailError::Render {
+                    name: full,
+                    reason: tera_reason(&e),
+                })
+        };
+        let subject = one("subject.txt")?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Rendered {
+            subject,
+            text: one("body.txt")?,
+            html: one("body.html")?,
+        })
+    }
+}
+
+/// Tera's errors nest their cause; people need the whole chain on one line.
+fn tera_reason(e: &tera::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// Who we are when we write.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    pub display_name: String,
+    pub address: String,
+    /// Identifies this daemon in the marker header.
+    pub instance: String,
+}
+
+/// An email to compose.
+#[derive(Clone, Debug)]
+pub struct Draft<'a> {
+    pub template: &'a str,
+    pub purpose: &'a str,
+    pub to: Vec<String>,
+    /// Message-IDs (without brackets) this answers, oldest first; the last is In-Reply-To.
+    pub thread: Vec<String>,
+    /// The case reference, used in the Message-ID.
+    pub reference: Option<&'a str>,
+    /// True for an automatic answer to someone's message (RFC 3834).
+    pub auto_reply: bool,
+    pub suppressed: bool,
+}
+
+impl Sender {
+    /// Renders and builds an email, ready for the outbox.
+    pub fn compose(
+        &self,
+        templates: &Templates,
+        draft: &Draft<'_>,
+        context: &tera::Context,
+    ) -> Result<Outgoing, EmailError> {
+        let rendered = templates.render(draft.template, context)?;
+        let message_id = new_message_id(draft.reference.unwrap_or(draft.purpose), &self.address);
+        let from = Mailbox::new(
+            Some(self.display_name.clone()),
+            self.address
+                .parse()
+                .map_err(|_| EmailError::Address(self.address.clone()))?,
+        );
+        let mut builder = lettre::Message::builder()
+            .from(from)
+            .subject(rendered.subject.clone())
+            .message_id(Some(format!("<{message_id}>")))
+            .date_now()
+            .header(Marker(self.instance.clone()));
+        for to in &draft.to {
+            let mbox: Mailbox = to.parse().map_err(|_| EmailError::Address(to.clone()))?;
+            builder = builder.to(mbox);
+        }
+        if let Some(last) = draft.thread.last() {
+            builder = builder.in_reply_to(format!("<{last}>"));
+            let refs: Vec<String> = draft.thread.iter().map(|id| format!("<{id}>")).collect();
+            builder = builder.references(refs.join(" "));
+        }
+        if draft.auto_reply {
+            builder = builder.header(AutoSubmitted("auto-replied".into()));
+        } else {
+            builder = builder.header(AutoSubmitted("auto-generated".into()));
+        }
+        let body = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(rendered.text),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(rendered.html),
+            );
+        let message = builder
+            .multipart(body)
+            .map_err(|e| EmailError::Build(e.to_string()))?;
+        Ok(Outgoing {
+            message_id,
+            purpose: draft.purpose.to_string(),
+            recipients: draft.to.clone(),
+            subject: rendered.subject,
+            raw: message.formatted(),
+            suppressed: draft.suppressed,
+        })
+    }
+}
+
+/// A Message-ID no one else will make: `<tag>.<random>@<our domain>`.
+fn new_message_id(tag: &str, address: &str) -> String {
+    let domain = address
+        .rsplit_once('@')
+        .map_or("sponsor-intake.invalid", |(_, d)| d);
+    let tag: String = tag
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let random: u64 = rand::random();
+    format!("{tag}.{random:016x}@{domain}")
+}
+
+/// `Auto-Submitted` (RFC 3834): tells other robots not to answer us.
+#[derive(Clone, Debug)]
+struct AutoSubmitted(String);
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted(s.to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// Our marker header, naming the instance that sent the email.
+#[derive(Clone, Debug)]
+struct Marker(String);
+
+impl Header for Marker {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str(MARKER_HEADER)
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Marker(s.to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}

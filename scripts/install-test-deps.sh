@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests need: Dovecot + Postfix (real mail
+# servers on loopback, see scripts/start-mail-servers.sh), swaks with TLS
+# support, openssl, and isync (mbsync, optional, for benchmarks).
+# Idempotent: does not touch apt at all when everything is already installed.
+set -euo pipefail
+
+REQUIRED=(dovecot-imapd dovecot-lmtpd postfix swaks openssl libnet-ssleay-perl libio-socket-ssl-perl)
+OPTIONAL=(isync)
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+
+installed() { # PKG: true if dpkg has it fully installed
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+missing=() missing_opt=()
+for p in "${REQUIRED[@]}"; do installed "$p" || missing+=("$p"); done
+for p in "${OPTIONAL[@]}"; do installed "$p" || missing_opt+=("$p"); done
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_opt[@]} -eq 0 ]; then
+  echo "install-test-deps: all present"
+  exit 0
+fi
+
+apt_install() {
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-test-deps: installing ${missing[*]} ${missing_opt[*]}"
+  # "No configuration": postfix's postinst writes no /etc/postfix/main.cf and
+  # starts no system instance; our tests run private instances only.
+  echo "postfix postfix/main_mailer_type select No configuration" |
+    "${SUDO[@]}" debconf-set-selections
+  "${SUDO[@]}" apt-get update -qq </dev/null
+  apt_install "${missing[@]}"
+elif ! apt-cache show "${missing_opt[@]}" >/dev/null 2>&1; then
+  # Only optional packages are missing and apt doesn't know them: don't pay
+  # for an `apt-get update` on every run.
+  echo "install-test-deps: required packages present; optional ${missing_opt[*]} unavailable, skipped"
+  exit 0
+fi
+
+if [ ${#missing_opt[@]} -gt 0 ]; then
+  apt_install "${missing_opt[@]}" ||
+    echo "install-test-deps: warning: could not install optional ${missing_opt[*]} (mbsync benchmarks unavailable)" >&2
+fi
+echo "install-test-deps: done"

@@ -1,0 +1,233 @@
+//! The outbox: every email we send is written here, whole and with its
+//! Message-ID fixed, in the same transaction as the change that causes it.
+//! A sender claims due rows, sends them, and marks them sent; a crash in
+//! between leaves the row to be claimed again, never lost.
+
+use super::{Store, StoreError, timestamp};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// An email to queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    /// Without angle brackets.
+    pub message_id: String,
+    /// What it is for: `receipt`, `quarantine report`, ...
+    pub purpose: String,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    /// The whole RFC 5322 message, as it will be sent.
+    pub raw: Vec<u8>,
+    /// Recorded but never sent (a backlog taken in quietly).
+    pub suppressed: bool,
+}
+
+/// Where an outbox row stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Failed,
+    Suppressed,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+            OutboxStatus::Suppressed => "suppressed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            OutboxStatus::Pending,
+            OutboxStatus::Sent,
+            OutboxStatus::Failed,
+            OutboxStatus::Suppressed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// A stored outbox row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxRecord {
+    pub id: i64,
+    pub case_id: Option<i64>,
+    pub message_id: String,
+    pub purpose: String,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub raw: Vec<u8>,
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, case_id, message_id, purpose, recipients, subject, raw, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+fn from_row(r: &AnyRow) -> Result<OutboxRecord, StoreError> {
+    let status: String = r.try_get("status")?;
+    let recipients: String = r.try_get("recipients")?;
+    Ok(OutboxRecord {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        message_id: r.try_get("message_id")?,
+        purpose: r.try_get("purpose")?,
+        recipients: recipients
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        subject: r.try_get("subject")?,
+        raw: r.try_get("raw")?,
+        status: OutboxStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("outbox status {status:?}")))?,
+        attempts: r.try_get("attempts")?,
+        next_attempt_at: r.try_get("next_attempt_at")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+        sent_at: r.try_get("sent_at")?,
+    })
+}
+
+pub(super) async fn insert(
+    tx: &mut sqlx::AnyConnection,
+    case_id: Option<i64>,
+    o: &Outgoing,
+) -> Result<(), StoreError> {
+    let now = timestamp(Utc::now());
+    let status = if o.suppressed {
+        OutboxStatus::Suppressed
+    } else {
+        OutboxStatus::Pending
+    };
+    sqlx::query(
+        "INSERT INTO outbox (case_id, message_id, purpose, recipients, subject, raw, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)",
+    )
+    .bind(case_id)
+    .bind(&o.message_id)
+    .bind(&o.purpose)
+    .bind(o.recipients.join(","))
+    .bind(&o.subject)
+    .bind(&o.raw)
+    .bind(status.as_str())
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Claims up to `limit` due emails for `lease` so that no other sender
+    /// takes them meanwhile; a claim that is never completed expires.
+    pub async fn claim_due_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> Result<Vec<OutboxRecord>, StoreError> {
+        let now_s = timestamp(now);
+        let until = timestamp(now + lease);
+        let ids: Vec<i64> = sqlx::query(
+            "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
+             AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $2",
+        )
+        .bind(&now_s)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+        let mut claimed = Vec::new();
+        for id in ids {
+            // The conditional update is the claim: only one claimant's update matches.
+            let done = sqlx::query(
+                "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND status = 'pending'
+                 AND (claimed_until IS NULL OR claimed_until <= $3)",
+            )
+            .bind(&until)
+            .bind(id)
+            .bind(&now_s)
+            .execute(&self.pool)
+            .await?;
+            if done.rows_affected() == 1 {
+                if let Some(r) = self.outbox_by_id(id).await? {
+                    claimed.push(r);
+                }
+            }
+        }
+        Ok(claimed)
+    }
+
+    pub async fn outbox_by_id(&self, id: i64) -> Result<Option<OutboxRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn mark_sent(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+            .bind(timestamp(at))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `next`, or failed for good.
+    pub async fn mark_attempt_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let (status, next_at) = match next {
+            Some(t) => ("pending", timestamp(t)),
+            None => ("failed", timestamp(Utc::now())),
+        };
+        sqlx::query(
+            "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, attempts = attempts + 1, claimed_until = NULL WHERE id = $4",
+        )
+        .bind(status)
+        .bind(next_at)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A case's emails, oldest first.
+    pub async fn outbox_for_case(&self, case_id: i64) -> Result<Vec<OutboxRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE case_id = $1 ORDER BY id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// How many emails wait to be sent.
+    pub async fn pending_outbox_count(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?,
+        )
+    }
+}
