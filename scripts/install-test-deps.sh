@@ -23,29 +23,35 @@ if [ ${#missing[@]} -eq 0 ] && [ ${#missing_opt[@]} -eq 0 ]; then
   echo "install-test-deps: all present"
   exit 0
 fi
-
-apt_install() {
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "$@" </dev/null
-}
-
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-test-deps: installing ${missing[*]} ${missing_opt[*]}"
-  # "No configuration": postfix's postinst writes no /etc/postfix/main.cf and
-  # starts no system instance; our tests run private instances only.
-  echo "postfix postfix/main_mailer_type select No configuration" |
-    "${SUDO[@]}" debconf-set-selections
-  "${SUDO[@]}" apt-get update -qq </dev/null
-  apt_install "${missing[@]}"
-elif ! apt-cache show "${missing_opt[@]}" >/dev/null 2>&1; then
-  # Only optional packages are missing and apt doesn't know them: don't pay
-  # for an `apt-get update` on every run.
-  echo "install-test-deps: required packages present; optional ${missing_opt[*]} unavailable, skipped"
+if [ ${#missing[@]} -eq 0 ] && ! apt-cache show "${missing_opt[@]}" >/dev/null 2>&1; then
+  # Only optional packages missing and apt doesn't know them: don't pay for
+  # an `apt-get update` on every run.
+  echo "install-test-deps: optional ${missing_opt[*]} not available, skipped"
   exit 0
 fi
 
-if [ ${#missing_opt[@]} -gt 0 ]; then
-  apt_install "${missing_opt[@]}" ||
-    echo "install-test-deps: warning: could not install optional ${missing_opt[*]} (mbsync benchmarks unavailable)" >&2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+quiet() { # run a command, showing its output only if it fails
+  if "$@" >"$log" 2>&1; then return 0; fi
+  cat "$log" >&2
+  return 1
+}
+apt_install() {
+  quiet "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
+
+all=("${missing[@]}" "${missing_opt[@]}")
+echo "install-test-deps: installing ${all[*]}"
+# "No configuration": postfix's postinst writes no /etc/postfix/main.cf and
+# starts no system instance; the tests run private instances only.
+echo "postfix postfix/main_mailer_type select No configuration" |
+  "${SUDO[@]}" debconf-set-selections
+quiet "${SUDO[@]}" apt-get update -qq </dev/null
+if ! apt_install "${all[@]}"; then
+  [ ${#missing_opt[@]} -gt 0 ] || exit 1
+  echo "install-test-deps: warning: retrying without optional ${missing_opt[*]} (no mbsync benchmarks)" >&2
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 fi
 echo "install-test-deps: done"

@@ -31,6 +31,11 @@ done
 
 BASE=${2:-10000}
 OAUTH2=${MAIL_OAUTH2:-0}
+if [ "$BASE" != auto ]; then
+  if ! [[ $BASE =~ ^[0-9]+$ ]] || [ "$BASE" -lt 1024 ] || [ "$BASE" -gt 64000 ]; then
+    die "bad BASE '$BASE' (1024..64000 or auto)"
+  fi
+fi
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd -P)
 D=$DIR/dovecot P=$DIR/postfix T=$DIR/tls M=$DIR/mail
@@ -38,7 +43,7 @@ D=$DIR/dovecot P=$DIR/postfix T=$DIR/tls M=$DIR/mail
 # run/login/imap-urlauth-worker.
 [ ${#D} -le 60 ] || die "DIR path too long for unix sockets: use something like mktemp -d /tmp/mt.XXXXXX"
 
-alive() { # PID: running and not a zombie (PID 1 here may never reap them)
+alive() { # PID: running and not a zombie (PID 1 here reaps orphans late)
   [ -n "$1" ] && [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
 pid_of() { tr -d ' \n' 2>/dev/null <"$1" || true; }
@@ -66,28 +71,6 @@ base_busy() { # BASE: prints the first port in use
   done
   return 1
 }
-
-# Serialize starts (auto base picking) until our ports listen. The lock fd
-# must not leak into the daemons (9>&- below), or it would be held forever.
-exec 9>"$LOCK"
-flock -w 120 9 || die "timed out waiting for $LOCK"
-
-if [ "$BASE" = auto ]; then
-  prev=$(sed -n 's/^MAIL_BASE=//p' "$DIR/mail.env" 2>/dev/null || true)
-  BASE=
-  # Below 32768: stay clear of the kernel's ephemeral port range.
-  for b in $prev $(seq 10000 1000 31000); do
-    if ! base_busy "$b" >/dev/null; then BASE=$b; break; fi
-  done
-  [ -n "$BASE" ] || die "no free base port found"
-else
-  if ! [[ $BASE =~ ^[0-9]+$ ]] || [ "$BASE" -lt 1024 ] || [ "$BASE" -gt 64000 ]; then
-    die "bad BASE '$BASE' (1024..64000 or auto)"
-  fi
-  if busy=$(base_busy "$BASE"); then die "port $busy already in use (try BASE=auto)"; fi
-fi
-IMAP_PORT=$((BASE + 143)) IMAPS_PORT=$((BASE + 993)) SMTP_PORT=$((BASE + 25))
-SUBMISSION_PORT=$((BASE + 587)) SMTPS_PORT=$((BASE + 465)) OAUTH2_PORT=$((BASE + 80))
 
 # Traversable by dovecot/postfix/nobody (mktemp makes 0700 dirs).
 chmod 0711 "$DIR"
@@ -117,18 +100,17 @@ subjectAltName = DNS:localhost, IP:127.0.0.1, DNS:mail.$DOMAIN
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 EOF
+  # (&&-chained: errexit does not apply inside a subshell tested with ||)
   (
-    cd "$T"
-    umask 077
-    openssl req -x509 -config openssl.cnf -extensions ca_ext -newkey rsa:2048 -nodes \
-      -keyout ca.key -out ca.pem -days 3650 -subj "/CN=sponsor-intake test CA" 2>/dev/null
-    openssl req -new -config openssl.cnf -newkey rsa:2048 -nodes \
-      -keyout key.pem -out leaf.csr -subj "/CN=localhost" 2>/dev/null
-    openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
-      -sha256 -extfile openssl.cnf -extensions leaf_ext -out leaf.pem 2>/dev/null
-    cat leaf.pem ca.pem >chain.pem
-    chmod 0644 ca.pem leaf.pem chain.pem
-  ) || die "certificate generation failed"
+    cd "$T" && umask 077 &&
+      openssl req -x509 -config openssl.cnf -extensions ca_ext -newkey rsa:2048 -nodes \
+        -keyout ca.key -out ca.pem -days 3650 -subj "/CN=sponsor-intake test CA" &&
+      openssl req -new -config openssl.cnf -newkey rsa:2048 -nodes \
+        -keyout key.pem -out leaf.csr -subj "/CN=localhost" &&
+      openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+        -sha256 -extfile openssl.cnf -extensions leaf_ext -out leaf.pem &&
+      cat leaf.pem ca.pem >chain.pem && chmod 0644 ca.pem leaf.pem chain.pem
+  ) >"$T/openssl.log" 2>&1 || { cat "$T/openssl.log" >&2; rm -f "$T/chain.pem"; die "certificate generation failed"; }
 fi
 
 # --- Mailboxes: homes made up front so tests can look at them at once.
@@ -137,6 +119,26 @@ for u in "${USERS[@]}"; do
   h=$M/$DOMAIN/$u
   install -d -o 65534 -g 65534 -m 0700 "$h" "$h/Maildir" "$h/Maildir/cur" "$h/Maildir/new" "$h/Maildir/tmp"
 done
+
+# --- Ports. Certificates and mailboxes above need no lock.
+# Serialize starts (auto base picking) until our ports listen. The lock fd
+# must not leak into the daemons (9>&- below), or it would be held forever.
+exec 9>"$LOCK"
+flock -w 120 9 || die "timed out waiting for $LOCK"
+
+if [ "$BASE" = auto ]; then
+  prev=$(sed -n 's/^MAIL_BASE=//p' "$DIR/mail.env" 2>/dev/null || true)
+  BASE=
+  # Below 32768: stay clear of the kernel's ephemeral port range.
+  for b in $prev $(seq 10000 1000 31000); do
+    if ! base_busy "$b" >/dev/null; then BASE=$b; break; fi
+  done
+  [ -n "$BASE" ] || die "no free base port found"
+else
+  if busy=$(base_busy "$BASE"); then die "port $busy already in use (try BASE=auto)"; fi
+fi
+IMAP_PORT=$((BASE + 143)) IMAPS_PORT=$((BASE + 993)) SMTP_PORT=$((BASE + 25))
+SUBMISSION_PORT=$((BASE + 587)) SMTPS_PORT=$((BASE + 465)) OAUTH2_PORT=$((BASE + 80))
 
 # --- Dovecot. Pitfall: a newline is required after every `{`.
 : >"$D/users"
@@ -343,16 +345,21 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 
+# Postfix waits (re-reading in 0.3 s steps, ~1.5 s) while a table or main.cf
+# has an mtime in the current second, taking it as "being modified".
+touch -d "2 seconds ago" "$P/etc/main.cf" "$P/etc/master.cf" "$P/etc/catchall" "$P/etc/mailboxes"
+
 # --- Start. On any failure from here on, show the logs and stop what started.
 logs_tail() {
   local f
   for f in "$D/dovecot.log" "$P/postfix.log" "$P/start.out"; do
-    [ -s "$f" ] && { echo "--- tail $f"; tail -n 25 "$f"; }
+    if [ -s "$f" ]; then echo "--- tail $f"; tail -n 25 "$f"; fi
   done >&2
 }
 started=0
 on_exit() {
   local rc=$?
+  set +e # a failing command here must not skip the cleanup
   if [ "$rc" -ne 0 ] && [ "$started" = 1 ]; then
     logs_tail
     bash "$(dirname "$0")/stop-mail-servers.sh" "$DIR" >&2 || true
@@ -362,14 +369,20 @@ trap on_exit EXIT
 
 doveconf -c "$D/dovecot.conf" -n >/dev/null || die "invalid $D/dovecot.conf (see above)"
 started=1
+rm -f "$D/run/master.pid" # stale from an earlier run: we wait for the new one
 # Dovecot keeps an inherited stdout after daemonizing: never leave it ours.
 dovecot -c "$D/dovecot.conf" </dev/null >>"$D/dovecot.log" 2>&1 9>&- ||
   die "dovecot failed to start"
+# Its pid file appears just after the fork; the cleanup above needs it.
+deadline=$((SECONDS + WAIT_SECONDS))
+until [ -s "$D/run/master.pid" ]; do
+  [ $SECONDS -lt $deadline ] || die "dovecot wrote no pid file"
+  sleep 0.02
+done
 # Postfix reports start errors only to syslog/a tty; the log file has the rest.
 postfix -c "$P/etc" start </dev/null >"$P/start.out" 2>&1 9>&- ||
   die "postfix failed to start (try: script -qc 'postfix -c $P/etc start' /dev/null)"
 
-deadline=$((SECONDS + WAIT_SECONDS))
 for port in "$IMAP_PORT" "$IMAPS_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
   until port_open "$port"; do
     [ $SECONDS -lt $deadline ] || die "port $port not listening after ${WAIT_SECONDS}s"
