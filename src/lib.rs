@@ -39,9 +39,11 @@
 //! - [`daemon`]: the long-running loops and shutdown.
 //! - [`cli`]: one module per command of the binary.
 
+pub mod app;
 pub mod calendar;
 pub mod case;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod daemon;
 pub mod emails;

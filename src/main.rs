@@ -2,6 +2,7 @@
 //! runs one command and maps its outcome to an exit code.
 
 use clap::{Parser, Subcommand};
+use sponsor_intake::cli::{self, CliError, exit};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,12 +13,33 @@ use std::process::ExitCode;
     about = "NHSmail local sponsorship intake for care homes"
 )]
 struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        global = true,
+        env = "SPONSOR_INTAKE_CONFIG",
+        default_value = "/etc/sponsor-intake/sponsor-intake.toml"
+    )]
+    config: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run the daemon until SIGTERM or SIGINT.
+    Run,
+    /// One round: fetch and process new mail, send what is due, then exit.
+    Once,
+    /// Check the configuration, secrets, templates and calendar; connect to nothing.
+    CheckConfig,
+    /// Create or update the database schema.
+    Migrate,
+    /// Look at cases.
+    Cases {
+        #[command(subcommand)]
+        command: CasesCommand,
+    },
     /// Read emails (.eml files) as the daemon would and print what was found.
     Parse {
         /// Print one JSON object per file (JSON Lines), as the parse contract says.
@@ -29,20 +51,76 @@ enum Command {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum CasesCommand {
+    /// List cases, newest first.
+    List {
+        /// Only cases in this state (awaiting_information, ready_for_decision, approved, rejected, registered, lapsed).
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one case: its form, findings, every message in and out, and its history.
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Parse { json, files } => {
-            let stdout = std::io::stdout();
-            sponsor_intake::cli::parse::run(&files, json, &mut stdout.lock())
-                .map_err(anyhow::Error::from)
-        }
-    };
-    match result {
+    match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sponsor-intake: {e:#}");
-            ExitCode::FAILURE
+            eprintln!("sponsor-intake: {}", e.message);
+            ExitCode::from(e.code)
         }
     }
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Parse { json, files } => {
+            let stdout = std::io::stdout();
+            cli::parse::run(&files, json, &mut stdout.lock())
+                .map_err(|e| CliError::new(exit::FAILURE, e))
+        }
+        Command::CheckConfig => cli::check_config::run(&cli.config),
+        command => {
+            let config = cli::load_config(&cli.config)?;
+            cli::logging::init(&config.logging.level, config.logging.format == "json");
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::new(exit::FAILURE, e))?;
+            runtime.block_on(run_async(command, config))
+        }
+    }
+}
+
+async fn run_async(
+    command: Command,
+    config: sponsor_intake::config::Config,
+) -> Result<(), CliError> {
+    let app = sponsor_intake::app::App::start(config).await?;
+    let stdout = std::io::stdout();
+    let result = match command {
+        Command::Run => cli::run::run(app.clone()).await,
+        Command::Once => cli::run::once(&app).await,
+        Command::Migrate => {
+            println!("the database schema is up to date");
+            Ok(())
+        }
+        Command::Cases {
+            command: CasesCommand::List { state, json },
+        } => cli::cases::list(&app, state.as_deref(), json, &mut stdout.lock()).await,
+        Command::Cases {
+            command: CasesCommand::Show { reference, json },
+        } => cli::cases::show(&app, &reference, json, &mut stdout.lock()).await,
+        Command::Parse { .. } | Command::CheckConfig => Ok(()),
+    };
+    app.store.close().await;
+    result
 }

@@ -444,7 +444,8 @@ impl Config {
         match self.database.url.strip_prefix("sqlite://") {
             Some(rest) if !rest.starts_with('/') && !rest.starts_with(':') => {
                 let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
-                let abs = self.base_dir.join(file);
+                let joined = self.base_dir.join(file);
+                let abs = std::path::absolute(&joined).unwrap_or(joined);
                 let q = if query.is_empty() {
                     String::new()
                 } else {

@@ -9,7 +9,7 @@ mod mailbox_state;
 mod messages;
 mod outbox;
 
-pub use cases::{CaseRecord, CaseSummary, NewCase};
+pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
 pub use history::{EventRecord, NewEvent, chain_hash, verify_chain};
 pub use mailbox_state::MailboxState;
 pub use messages::{IncomingMessage, MessageRecord, MessageStatus};

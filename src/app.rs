@@ -1,0 +1,93 @@
+//! The assembled application: configuration, store, templates, calendar
+//! and clock, built once at start and shared by the daemon and the CLI.
+
+use crate::calendar::Calendar;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::emails::{EmailError, Sender, Templates};
+use crate::form::readers::Limits;
+use crate::store::{Store, StoreError};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("templates.directory: {0}")]
+    Templates(#[from] EmailError),
+    #[error("calendar.bank_holidays_file: {0}")]
+    Calendar(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Everything the daemon's parts share.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub templates: Arc<Templates>,
+    pub calendar: Arc<Calendar>,
+    pub sender: Sender,
+    pub limits: Limits,
+    pub timezone: chrono_tz::Tz,
+    pub clock: Arc<dyn Clock>,
+    pub state_dir: PathBuf,
+}
+
+impl App {
+    /// Loads templates and the calendar, opens and migrates the database.
+    pub async fn start(config: Config) -> Result<App, StartError> {
+        let templates = Templates::load(&config.path(&config.templates.directory))?;
+        let calendar = load_calendar(&config)?;
+        let store = Store::open(&config.database_url(), config.database.max_connections).await?;
+        let state_dir = config.path(&config.state.directory);
+        std::fs::create_dir_all(&state_dir).map_err(|e| {
+            StartError::Calendar(format!(
+                "state.directory: cannot create {}: {e}",
+                state_dir.display()
+            ))
+        })?;
+        let timezone = config
+            .sponsor
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::London);
+        let sender = Sender {
+            display_name: config.sponsor.display_name.clone(),
+            address: config.sponsor.address.clone(),
+            instance: instance_name(),
+        };
+        Ok(App {
+            limits: config.limits.to_limits(),
+            config: Arc::new(config),
+            store,
+            templates: Arc::new(templates),
+            calendar: Arc::new(calendar),
+            sender,
+            timezone,
+            clock: Arc::new(SystemClock),
+            state_dir,
+        })
+    }
+
+    /// Today's date where the sponsor is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().with_timezone(&self.timezone).date_naive()
+    }
+}
+
+pub fn load_calendar(config: &Config) -> Result<Calendar, StartError> {
+    let path = config.path(&config.calendar.bank_holidays_file);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| StartError::Calendar(format!("{}: {e}", path.display())))?;
+    Calendar::parse(&text).map_err(|e| StartError::Calendar(format!("{}: {e}", path.display())))
+}
+
+/// `sponsor-intake@<host>`: names the instance in our marker header.
+fn instance_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    format!("sponsor-intake@{}", host.trim())
+}

@@ -1,0 +1,76 @@
+//! `run` (the daemon, until SIGTERM or SIGINT) and `once` (one round, for cron and tests).
+
+use super::{CliError, exit};
+use crate::app::App;
+use crate::daemon::{self, DaemonError};
+use tokio::sync::watch;
+use tracing::info;
+
+fn daemon_error(e: DaemonError) -> CliError {
+    let code = match e {
+        DaemonError::Send(crate::outbox::SendError::Setup { .. }) => exit::CONFIG,
+        DaemonError::Mailbox(crate::mailbox::MailboxError::Setup { .. }) => exit::CONFIG,
+        DaemonError::Mailbox(_) => exit::UNAVAILABLE,
+        _ => exit::FAILURE,
+    };
+    CliError::new(code, e)
+}
+
+pub async fn once(app: &App) -> Result<(), CliError> {
+    let report = daemon::once(app).await.map_err(daemon_error)?;
+    info!(
+        opened = report.opened,
+        joined = report.joined,
+        ignored = report.ignored,
+        quarantined = report.quarantined,
+        deferred = report.deferred,
+        sent = report.sent,
+        "round finished"
+    );
+    println!(
+        "taken in: {} new case(s), {} joined a case, {} recorded without reply, {} quarantined; {} left to retry; {} email(s) sent",
+        report.opened,
+        report.joined,
+        report.ignored,
+        report.quarantined,
+        report.deferred,
+        report.sent
+    );
+    if report.deferred > 0 {
+        return Err(CliError::new(
+            exit::FAILURE,
+            format!(
+                "{} message(s) could not be taken in; see the log",
+                report.deferred
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn run(app: App) -> Result<(), CliError> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        info!("stop requested; finishing the message in hand");
+        let _ = tx.send(true);
+    });
+    daemon::run(app, rx).await.map_err(daemon_error)
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let int = signal(SignalKind::interrupt());
+    match (term, int) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

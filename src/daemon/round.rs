@@ -1,0 +1,82 @@
+//! The work of one round, shared by `once` and the daemon's loops.
+
+use crate::app::App;
+use crate::intake::{self, Outcome};
+use crate::mailbox::{MailboxError, Source};
+use crate::outbox::{RetryPolicy, Transport, send_due};
+use crate::store::StoreError;
+use std::time::Duration;
+use tokio::sync::watch;
+use tracing::{Instrument, error, info_span};
+
+/// What a round did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RoundReport {
+    pub opened: usize,
+    pub joined: usize,
+    pub ignored: usize,
+    pub quarantined: usize,
+    pub already_taken_in: usize,
+    /// Messages left in the mailbox to try again (e.g. the disk is full).
+    pub deferred: usize,
+    pub sent: usize,
+}
+
+impl RoundReport {
+    pub fn taken_in(&self) -> usize {
+        self.opened + self.joined + self.ignored + self.quarantined
+    }
+}
+
+/// Takes in every message waiting, filing each away after its commit.
+/// Stops between messages when `shutdown` turns true.
+pub async fn drain_mailbox(
+    app: &App,
+    source: &mut Source,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<RoundReport, MailboxError> {
+    let mut report = RoundReport::default();
+    for pending in source.pending(&app.store).await? {
+        if *shutdown.borrow() {
+            break;
+        }
+        let Some(raw) = source.fetch(&pending).await? else {
+            continue;
+        };
+        let span = info_span!("message", source = %pending.key);
+        let outcome = intake::take_in(app, &pending, raw)
+            .instrument(span.clone())
+            .await;
+        match outcome {
+            Ok(outcome) => {
+                source
+                    .file(&pending, outcome.destination())
+                    .instrument(span)
+                    .await?;
+                match outcome {
+                    Outcome::Opened { .. } => report.opened += 1,
+                    Outcome::Joined { .. } => report.joined += 1,
+                    Outcome::Ignored { .. } => report.ignored += 1,
+                    Outcome::Quarantined { .. } => report.quarantined += 1,
+                    Outcome::AlreadyTakenIn => report.already_taken_in += 1,
+                }
+            }
+            Err(e) => {
+                let _e = span.enter();
+                error!(error = %e, "message not taken in; it stays in the mailbox and will be tried again");
+                report.deferred += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Sends what is due from the outbox.
+pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, StoreError> {
+    let policy = RetryPolicy {
+        max_attempts: app.config.outbox.max_attempts,
+        base: Duration::from_secs(app.config.outbox.retry_seconds),
+    };
+    let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
+    Ok(report.sent)
+}
