@@ -5,13 +5,15 @@
 //! saved as `.xlsx`, or an "Excel export" that is really HTML or CSV, are
 //! common). Zip-based workbooks are inflated under limits by
 //! [`zipsafe::verify`] first because calamine unzips without any cap.
-//! `.xlsx` sheets are streamed cell by cell: calamine's dense ranges would
-//! allocate rows x columns for one stray cell at `XFD1048576`.
+//! `.xlsx` and `.xlsb` sheets are streamed cell by cell: calamine's dense
+//! ranges would allocate rows x columns for one stray cell at `XFD1048576`;
+//! an `.ods` is measured before calamine expands it.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use quick_xml::events::BytesStart;
 
 use super::{Format, Limits, ReadError, csv, docx::normalise_marks, html, zipsafe};
 use crate::form::document::{Block, Cell, Document};
@@ -40,8 +42,11 @@ pub fn read(
     let mut doc = Document::new(name);
     let sheets = match container {
         Container::Xlsx => read_xlsx(bytes, &mut cells)?,
-        Container::Xlsb => read_ranges::<Xlsb<_>>(bytes, &mut cells)?,
-        Container::Ods => read_ranges::<Ods<_>>(bytes, &mut cells)?,
+        Container::Xlsb => read_xlsb(bytes, &mut cells)?,
+        Container::Ods => {
+            check_ods_size(bytes, limits)?;
+            read_ranges::<Ods<_>>(bytes, &mut cells)?
+        }
         Container::Xls => read_ranges::<Xls<_>>(bytes, &mut cells)?,
     };
     for (sheet, grid) in sheets {
@@ -101,29 +106,137 @@ fn read_as_text(
     Err(ReadError::Corrupt(format!("not a valid {what}")))
 }
 
-/// Streams each `.xlsx` sheet's cells, keeping only those with a value.
+/// Streams every sheet of a reader that offers `worksheet_cells_reader`
+/// (`.xlsx`, `.xlsb`), keeping only cells with a value. A macro because the
+/// two cell readers share no trait.
+macro_rules! stream_sheets {
+    ($book:expr, $cells:expr) => {{
+        let mut sheets = Vec::new();
+        for sheet in $book.sheet_names() {
+            let mut grid = Grid::default();
+            let mut reader = $book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?;
+            while let Some(cell) = reader
+                .next_cell()
+                .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?
+            {
+                let text = render_ref(cell.get_value());
+                if !text.is_empty() {
+                    $cells.spend(1)?;
+                    grid.cells.insert(cell.get_position(), text);
+                }
+            }
+            sheets.push((sheet, grid));
+        }
+        sheets
+    }};
+}
+
 fn read_xlsx(bytes: &[u8], cells: &mut CellBudget) -> Result<Vec<(String, Grid)>, ReadError> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(open_error)?;
-    let mut sheets = Vec::new();
-    for sheet in book.sheet_names() {
-        let mut grid = Grid::default();
-        let mut reader = book
-            .worksheet_cells_reader(&sheet)
-            .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?;
-        while let Some(cell) = reader
-            .next_cell()
-            .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?
-        {
-            let text = render_ref(cell.get_value());
-            if !text.is_empty() {
-                cells.spend(1)?;
-                let (row, col) = cell.get_position();
-                grid.cells.insert((row, col), text);
-            }
+    Ok(stream_sheets!(book, cells))
+}
+
+fn read_xlsb(bytes: &[u8], cells: &mut CellBudget) -> Result<Vec<(String, Grid)>, ReadError> {
+    let mut book: Xlsb<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(open_error)?;
+    Ok(stream_sheets!(book, cells))
+}
+
+/// Refuses an `.ods` whose sheets would expand to more cells than allowed:
+/// calamine lays each sheet out densely, repeats included, so a few bytes
+/// of `number-rows-repeated` could otherwise claim gigabytes.
+fn check_ods_size(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let xml = zipsafe::open(bytes, limits)?.read_string("content.xml")?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut size = OdsSize::default();
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) => size.open(&e, false),
+            Ok(quick_xml::events::Event::Empty(e)) => size.open(&e, true),
+            Ok(quick_xml::events::Event::End(e)) => size.close(e.local_name().as_ref()),
+            Ok(quick_xml::events::Event::Eof) => break,
+            Err(e) => return Err(ReadError::Corrupt(format!("damaged spreadsheet XML: {e}"))),
+            Ok(_) => {}
         }
-        sheets.push((sheet, grid));
+        if size.total() > limits.max_sheet_cells as u64 {
+            return Err(ReadError::TooLarge(format!(
+                "more than {} spreadsheet cells",
+                limits.max_sheet_cells
+            )));
+        }
     }
-    Ok(sheets)
+    Ok(())
+}
+
+/// Running bound of the dense size of the sheets of an `.ods`.
+#[derive(Debug, Default)]
+struct OdsSize {
+    /// Finished sheets' cells.
+    done: u64,
+    /// Rows so far in this sheet, repeats included.
+    rows: u64,
+    /// Rows up to the last one holding a value.
+    used_rows: u64,
+    /// Widest used part of any row of this sheet.
+    used_cols: u64,
+    /// The row being read: its repeat count, columns so far, last used column.
+    row_repeat: u64,
+    cols: u64,
+    row_used_cols: u64,
+}
+
+impl OdsSize {
+    fn open(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let repeat = |name: &str| {
+            super::docx::attr(e, name)
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(1)
+                .max(1)
+        };
+        match e.local_name().as_ref() {
+            "table-row" => {
+                self.row_repeat = repeat("number-rows-repeated");
+                self.cols = 0;
+                self.row_used_cols = 0;
+                if empty {
+                    self.close("table-row");
+                }
+            }
+            "table-cell" | "covered-table-cell" => {
+                self.cols = self.cols.saturating_add(repeat("number-columns-repeated"));
+                // A cell with content or a value is used; an empty one is padding.
+                if !empty || super::docx::attr(e, "value-type").is_some() {
+                    self.row_used_cols = self.cols;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        match name {
+            "table-row" => {
+                self.rows = self.rows.saturating_add(self.row_repeat);
+                if self.row_used_cols > 0 {
+                    self.used_rows = self.rows;
+                    self.used_cols = self.used_cols.max(self.row_used_cols);
+                }
+            }
+            "table" => {
+                self.done = self.total();
+                self.rows = 0;
+                self.used_rows = 0;
+                self.used_cols = 0;
+            }
+            _ => {}
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.done
+            .saturating_add(self.used_rows.saturating_mul(self.used_cols))
+    }
 }
 
 /// Reads every sheet of a workbook kind whose reader yields whole ranges.
@@ -465,6 +578,26 @@ mod tests {
             grid.into_rows("S", &mut budget),
             Err(ReadError::TooLarge(_))
         ));
+    }
+
+    #[test]
+    fn ods_with_huge_repeats_is_refused_before_expanding() {
+        let content = br#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S">
+            <table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>
+            <table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
+            <table:table-row><table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="string"><text:p>z</text:p></table:table-cell></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let bytes = zipsafe::tests::make_zip(&[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("content.xml", content),
+        ]);
+        let err = read(Format::Ods, "big.ods", &bytes, &Limits::default()).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge(_)), "{err:?}");
+        // Trailing empty repeats, as LibreOffice writes them, are fine.
+        assert!(check_ods_size(&zipsafe::tests::make_zip(&[("content.xml", br#"<t:table xmlns:t="t"><t:table-row><t:table-cell t:value-type="float"/><t:table-cell t:number-columns-repeated="16383"/></t:table-row><t:table-row t:number-rows-repeated="1048575"><t:table-cell t:number-columns-repeated="16384"/></t:table-row></t:table>"#)]), &Limits::default()).is_ok());
     }
 
     #[test]
