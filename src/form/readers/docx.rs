@@ -630,6 +630,34 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_generated_fixture() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/docx/form.docx"
+        ))
+        .unwrap();
+        let doc = read("form.docx", &bytes, &Limits::default()).unwrap();
+        let form = cells(&doc.blocks[1]);
+        assert_eq!(form[0], ["Name:", "Amy Price"]);
+        assert_eq!(form[1][1], "Rose Court\n1 Mill Lane\nLeeds");
+        assert_eq!(form[2][1], "Yes/");
+        assert_eq!(form[2][2], "", "continuation of a vertical merge");
+        assert_eq!(form[3][1], "☒ Yes ☐ No");
+        assert_eq!(form[4][1], "", "the nested table stays out of the cell");
+        assert_eq!(
+            cells(&doc.blocks[2]),
+            [
+                vec!["Jo Bloggs", "07700 900123"],
+                vec!["Sam Lee", "07700 900124"]
+            ]
+        );
+        assert_eq!(
+            texts(&doc),
+            ["Appendix 1: NHSmail account application form", "Thank you"]
+        );
+    }
+
+    #[test]
     fn zip_bomb_named_docx_is_too_large() {
         let zeros = vec![0u8; 8 * 1024 * 1024];
         let bytes = make_zip(&[("word/document.xml", &zeros)]);
