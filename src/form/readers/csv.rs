@@ -16,8 +16,11 @@ const DELIMITERS: [char; 3] = [',', ';', '\t'];
 /// Reads a delimited text file into one table (`row 3, column B`).
 pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let text = decode(bytes);
-    let delimiter = guess_delimiter(&text);
-    let rows = parse(&text, delimiter, limits.max_sheet_cells)?;
+    let (delimiter, text) = match declared_delimiter(&text) {
+        Some((delimiter, rest)) => (delimiter, rest),
+        None => (guess_delimiter(&text), text.as_str()),
+    };
+    let rows = parse(text, delimiter, limits.max_sheet_cells)?;
     let mut doc = Document::new(name);
     let rows: Vec<Vec<Cell>> = rows
         .into_iter()
@@ -82,6 +85,17 @@ fn guess_utf16(bytes: &[u8]) -> &'static Encoding {
         encoding_rs::UTF_16BE
     } else {
         UTF_8
+    }
+}
+
+/// Excel's `sep=;` first line, which names the delimiter; returns it and
+/// the text after that line.
+fn declared_delimiter(text: &str) -> Option<(char, &str)> {
+    let (first, rest) = text.split_once('\n')?;
+    let mut chars = first.trim_end_matches('\r').strip_prefix("sep=")?.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some((c, rest)),
+        _ => None,
     }
 }
 
@@ -261,6 +275,12 @@ mod tests {
             rows(&doc),
             [vec!["Name", "Amy"], vec!["Mobile", "07700 900123"]]
         );
+    }
+
+    #[test]
+    fn excel_sep_line_names_the_delimiter() {
+        let doc = read("f.csv", b"sep=|\r\nName|Amy, Price\r\n", &Limits::default()).unwrap();
+        assert_eq!(rows(&doc), [vec!["Name", "Amy, Price"]]);
     }
 
     #[test]

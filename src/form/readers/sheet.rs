@@ -112,7 +112,7 @@ fn read_as_text(
 macro_rules! stream_sheets {
     ($book:expr, $cells:expr) => {{
         let mut sheets = Vec::new();
-        for sheet in $book.sheet_names() {
+        for sheet in visible_sheets(&$book) {
             let mut grid = Grid::default();
             let mut reader = $book
                 .worksheet_cells_reader(&sheet)
@@ -250,7 +250,7 @@ where
 {
     let mut book: R = open_workbook_from_rs(Cursor::new(bytes)).map_err(open_error)?;
     let mut sheets = Vec::new();
-    for sheet in book.sheet_names() {
+    for sheet in visible_sheets(&book) {
         let range = book
             .worksheet_range(&sheet)
             .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?;
@@ -270,6 +270,31 @@ where
         sheets.push((sheet, grid));
     }
     Ok(sheets)
+}
+
+/// The worksheets a person sees: hidden sheets (often lists that feed a
+/// drop-down, such as "Yes"/"No") and chart sheets are left out, unless
+/// nothing would be left.
+fn visible_sheets<RS, R>(book: &R) -> Vec<String>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let worksheets: Vec<&calamine::Sheet> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .collect();
+    let visible: Vec<String> = worksheets
+        .iter()
+        .filter(|s| s.visible == calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    if visible.is_empty() {
+        worksheets.iter().map(|s| s.name.clone()).collect()
+    } else {
+        visible
+    }
 }
 
 /// Password protection shows up in calamine's messages rather than as one
@@ -389,6 +414,13 @@ fn clean_text(s: &str) -> String {
 fn number(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
+    } else if f.is_finite() && f.abs() < 1e15 {
+        // Binary noise (0.1 + 0.2) is not what the sheet shows.
+        let fixed = format!("{f:.10}");
+        fixed
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     } else {
         format!("{f}")
     }
@@ -487,6 +519,7 @@ mod tests {
         )
         .unwrap();
         check_form(&doc, "Form");
+        assert_eq!(doc.blocks.len(), 2, "the hidden Lists sheet is left out");
     }
 
     #[test]
@@ -612,6 +645,7 @@ mod tests {
         assert_eq!(number(2.0), "2");
         assert_eq!(number(7_700_900_123.0), "7700900123");
         assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(0.1 + 0.2), "0.3");
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(25), "Z");
         assert_eq!(column_letters(26), "AA");
