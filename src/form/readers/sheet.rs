@@ -16,6 +16,9 @@ use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx, open_workbook_from_r
 use quick_xml::events::BytesStart;
 
 use super::{Format, Limits, ReadError, csv, docx::normalise_marks, html, zipsafe};
+use strike::XlsxStrike;
+
+mod strike;
 use crate::form::document::{Block, Cell, Document};
 
 /// What a workbook really is, judged from its bytes.
@@ -41,7 +44,7 @@ pub fn read(
     let mut cells = CellBudget::new(limits.max_sheet_cells);
     let mut doc = Document::new(name);
     let sheets = match container {
-        Container::Xlsx => read_xlsx(bytes, &mut cells)?,
+        Container::Xlsx => read_xlsx(bytes, &XlsxStrike::load(bytes, limits)?, &mut cells)?,
         Container::Xlsb => read_xlsb(bytes, &mut cells)?,
         Container::Ods => {
             check_ods_size(bytes, limits)?;
@@ -106,9 +109,9 @@ fn read_as_text(
     Err(ReadError::Corrupt(format!("not a valid {what}")))
 }
 
-/// Streams every sheet of a reader that offers `worksheet_cells_reader`
-/// (`.xlsx`, `.xlsb`), keeping only cells with a value. A macro because the
-/// two cell readers share no trait.
+/// Streams every sheet of a reader that offers `worksheet_cells_reader`,
+/// keeping only cells with a value (a macro: the cell readers share no
+/// trait; `.xlsb` uses it, `.xlsx` has its own loop for strike-through).
 macro_rules! stream_sheets {
     ($book:expr, $cells:expr) => {{
         let mut sheets = Vec::new();
@@ -133,9 +136,39 @@ macro_rules! stream_sheets {
     }};
 }
 
-fn read_xlsx(bytes: &[u8], cells: &mut CellBudget) -> Result<Vec<(String, Grid)>, ReadError> {
+/// Streams each `.xlsx` sheet, leaving out struck cells and struck runs.
+fn read_xlsx(
+    bytes: &[u8],
+    strike: &XlsxStrike,
+    cells: &mut CellBudget,
+) -> Result<Vec<(String, Grid)>, ReadError> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(open_error)?;
-    Ok(stream_sheets!(book, cells))
+    let mut sheets = Vec::new();
+    for sheet in visible_sheets(&book) {
+        let mut grid = Grid::default();
+        let mut reader = book
+            .worksheet_cells_reader(&sheet)
+            .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?;
+        while let Some((cell, style)) = reader
+            .next_cell_with_style_id()
+            .map_err(|e| ReadError::Corrupt(format!("sheet {sheet}: {e}")))?
+        {
+            if strike.style_struck(style) {
+                continue;
+            }
+            let text = match cell.get_value() {
+                DataRef::SharedString(s) => clean_text(strike.visible(s)),
+                DataRef::String(s) => clean_text(strike.visible(s)),
+                other => render_ref(other),
+            };
+            if !text.is_empty() {
+                cells.spend(1)?;
+                grid.cells.insert(cell.get_position(), text);
+            }
+        }
+        sheets.push((sheet, grid));
+    }
+    Ok(sheets)
 }
 
 fn read_xlsb(bytes: &[u8], cells: &mut CellBudget) -> Result<Vec<(String, Grid)>, ReadError> {
@@ -520,6 +553,10 @@ mod tests {
         .unwrap();
         check_form(&doc, "Form");
         assert_eq!(doc.blocks.len(), 2, "the hidden Lists sheet is left out");
+        let (_, rows) = table(&doc, 0);
+        assert_eq!(rows[6][1].1, "Yes/", "the struck run is removed");
+        assert_eq!(rows[7][1].1, "", "the struck cell is removed");
+        assert_eq!(rows[7][2].1, "No");
     }
 
     #[test]

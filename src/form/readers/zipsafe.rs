@@ -81,6 +81,15 @@ impl SafeZip<'_> {
         self.archive.index_for_name(name).is_some()
     }
 
+    /// The names of the entries (those that decode).
+    pub fn names(&self) -> Vec<String> {
+        self.archive
+            .file_names()
+            .flatten()
+            .map(|n| n.into_owned())
+            .collect()
+    }
+
     /// Reads one entry into memory, counted against the budget.
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, ReadError> {
         let index = self
@@ -230,6 +239,7 @@ pub(crate) mod tests {
         let bytes = make_zip(&[("a.xml", b"<a/>"), ("b.txt", b"hello")]);
         let mut zip = open(&bytes, &Limits::default()).unwrap();
         assert!(zip.has("b.txt"));
+        assert_eq!(zip.names(), ["a.xml", "b.txt"]);
         assert_eq!(zip.read_string("b.txt").unwrap(), "hello");
         assert!(matches!(zip.read("c"), Err(ReadError::Corrupt(_))));
     }
