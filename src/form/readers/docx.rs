@@ -286,6 +286,21 @@ fn symbol_box(font: &str, code: &str) -> Option<char> {
     checked.map(|on| if on { '☒' } else { '☐' })
 }
 
+/// A legacy drop-down (`w:ddList`): its entries and the chosen index.
+#[derive(Debug, Default)]
+struct DropDown {
+    entries: Vec<String>,
+    result: Option<usize>,
+    default: Option<usize>,
+}
+
+impl DropDown {
+    fn chosen(self) -> Option<String> {
+        let index = self.result.or(self.default).unwrap_or(0);
+        self.entries.into_iter().nth(index)
+    }
+}
+
 /// The state of one pass over the XML.
 struct Walker {
     doc: Document,
@@ -304,6 +319,8 @@ struct Walker {
     cell_continues: bool,
     /// A legacy check box's `w:default` and `w:checked`.
     form_box: Option<(bool, Option<bool>)>,
+    /// A legacy drop-down form field, whose choice is not in the text.
+    drop_down: Option<DropDown>,
     /// A content control check box: `Some(checked)` while in its `sdtPr`.
     control_box: Option<bool>,
     /// Stack depth of the content control whose glyph was replaced.
@@ -323,6 +340,7 @@ impl Walker {
             skip_depth: 0,
             cell_continues: false,
             form_box: None,
+            drop_down: None,
             control_box: None,
             control_skip: None,
         }
@@ -396,6 +414,16 @@ impl Walker {
                     b.1 = Some(is_on(e));
                 }
             }
+            "ddList" => self.drop_down = Some(DropDown::default()),
+            "listEntry" | "result" | "default" if self.parent() == "ddList" => {
+                if let (Some(dd), Some(val)) = (self.drop_down.as_mut(), attr(e, "val")) {
+                    match name {
+                        "listEntry" => dd.entries.push(val),
+                        "result" => dd.result = val.parse().ok(),
+                        _ => dd.default = val.parse().ok(),
+                    }
+                }
+            }
             "checkbox" if self.parent() == "sdtPr" => self.control_box = Some(false),
             "checked" if self.parent() == "checkbox" => {
                 self.control_box = Some(attr(e, "val").is_some_and(|v| v == "1" || v == "true"));
@@ -431,6 +459,13 @@ impl Walker {
                     } else {
                         '☐'
                     });
+                }
+            }
+            "ddList" => {
+                if let Some(choice) = self.drop_down.take().and_then(DropDown::chosen) {
+                    for c in choice.chars() {
+                        self.push(c);
+                    }
                 }
             }
             "sdtPr" => {
@@ -566,6 +601,14 @@ mod tests {
             texts(&doc),
             ["☒ Yes ☐ No", "☒ Yes ☐ No", "☒ Yes ☐ No", "☒ Yes ☐ No"]
         );
+    }
+
+    #[test]
+    fn legacy_drop_down_shows_its_choice() {
+        let doc = doc_of(
+            r#"<w:p><w:r><w:t xml:space="preserve">Existing accounts: </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:ddList><w:result w:val="1"/><w:listEntry w:val="Yes"/><w:listEntry w:val="No"/></w:ddList></w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMDROPDOWN </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#,
+        );
+        assert_eq!(texts(&doc), ["Existing accounts: No"]);
     }
 
     #[test]

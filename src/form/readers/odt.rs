@@ -136,6 +136,8 @@ fn read_xml(name: &str, xml: &str, styles: &StrikeStyles) -> Result<Document, Re
 struct Open {
     name: String,
     struck: bool,
+    /// Not visible text: a comment, a note, a frame's alt text.
+    skipped: bool,
 }
 
 struct Walker<'s> {
@@ -172,17 +174,23 @@ impl<'s> Walker<'s> {
         let name = local(e);
         let own_style = attr(e, "style-name").is_some_and(|s| self.styles.is_struck(&s));
         let struck = self.struck() || own_style;
+        // A frame's `svg:title` and `svg:desc` are alt text, not content.
+        let skipped = SKIPPED.contains(&name.as_str()) || e.name().as_ref().starts_with("svg:");
+        if skipped {
+            self.skip_depth += 1;
+        }
         self.start(&name, e, struck);
-        self.stack.push(Open { name, struck });
+        self.stack.push(Open {
+            name,
+            struck,
+            skipped,
+        });
         if empty {
             self.close();
         }
     }
 
     fn start(&mut self, name: &str, e: &BytesStart<'_>, struck: bool) {
-        if SKIPPED.contains(&name) {
-            self.skip_depth += 1;
-        }
         if self.skip_depth > 0 || struck {
             return;
         }
@@ -225,7 +233,7 @@ impl<'s> Walker<'s> {
             return;
         };
         let name = open.name.as_str();
-        if SKIPPED.contains(&name) {
+        if open.skipped {
             self.skip_depth = self.skip_depth.saturating_sub(1);
             return;
         }
@@ -346,7 +354,7 @@ mod tests {
           <office:automatic-styles><style:style style:name="S1" style:family="text"/><style:style style:name="S2" style:family="text" style:parent-style-name="Base"/></office:automatic-styles>
           <office:body><office:text>
             <text:tracked-changes><text:changed-region><text:deletion><text:p>No</text:p></text:deletion></text:changed-region></text:tracked-changes>
-            <text:p>Yes/<text:change text:change-id="c1"/><office:annotation><text:p>a comment</text:p></office:annotation></text:p>
+            <text:p>Yes/<text:change text:change-id="c1"/><draw:frame xmlns:draw="d" xmlns:svg="v"><svg:title>logo</svg:title></draw:frame><office:annotation><text:p>a comment</text:p></office:annotation></text:p>
             <table:table><table:table-row><table:table-cell table:number-rows-spanned="2"><text:p>A</text:p></table:table-cell><table:table-cell><text:p>B</text:p></table:table-cell></table:table-row>
             <table:table-row><table:covered-table-cell/><table:table-cell><text:p>C</text:p><table:table><table:table-row><table:table-cell><text:p>inner</text:p></table:table-cell></table:table-row></table:table></table:table-cell></table:table-row></table:table>
           </office:text></office:body></office:document-content>"#;
