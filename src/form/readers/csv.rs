@@ -316,4 +316,11 @@ mod tests {
         let doc = read("f.csv", b"a\"b,c", &Limits::default()).unwrap();
         assert_eq!(rows(&doc), [vec!["a\"b", "c"]]);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_read_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = read("f.csv", &bytes, &Limits::default());
+        }
+    }
 }

@@ -701,6 +701,21 @@ mod tests {
     }
 
     #[test]
+    fn damaged_fixture_never_panics() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/docx/form.docx"
+        ))
+        .unwrap();
+        for i in (0..bytes.len()).step_by(397) {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x5A;
+            let _ = read("d.docx", &damaged, &Limits::default());
+            let _ = read("t.docx", &bytes[..i], &Limits::default());
+        }
+    }
+
+    #[test]
     fn zip_bomb_named_docx_is_too_large() {
         let zeros = vec![0u8; 8 * 1024 * 1024];
         let bytes = make_zip(&[("word/document.xml", &zeros)]);

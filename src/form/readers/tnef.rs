@@ -373,4 +373,13 @@ mod tests {
         }
         assert!(mapi_props(&[255, 255, 255, 255, 0x1F, 0, 0x07, 0x37, 9, 9, 9, 9]).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_after_the_signature_never_panic(tail in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let mut bytes = vec![0x78, 0x9F, 0x3E, 0x22, 0x01, 0x00];
+            bytes.extend(tail);
+            let _ = unpack(&bytes, &Limits::default());
+        }
+    }
 }
