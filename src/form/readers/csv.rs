@@ -8,6 +8,7 @@
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::docx::normalise_marks;
+use super::sheet::column_letters;
 use super::{Limits, ReadError};
 use crate::form::document::{Block, Cell, Document};
 
@@ -30,7 +31,14 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadE
                 .into_iter()
                 .enumerate()
                 .map(|(c, text)| {
-                    Cell::new(text, format!("row {}, column {}", r + 1, column_letters(c)))
+                    Cell::new(
+                        text,
+                        format!(
+                            "row {}, column {}",
+                            r + 1,
+                            column_letters(u32::try_from(c).unwrap_or(u32::MAX))
+                        ),
+                    )
                 })
                 .collect()
         })
@@ -42,6 +50,12 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadE
         });
     }
     Ok(doc)
+}
+
+/// `row 3, column B` for row 2, column 1 (both from 0).
+fn place(row: usize, col: usize) -> String {
+    let col = u32::try_from(col).unwrap_or(u32::MAX);
+    format!("row {}, column {}", row + 1, column_letters(col))
 }
 
 /// Text from bytes: a BOM decides; valid UTF-8 is UTF-8; anything else is
@@ -218,17 +232,6 @@ fn trim_row(mut row: Vec<String>) -> Vec<String> {
         row.pop();
     }
     row
-}
-
-/// Spreadsheet column letters: 0 is `A`, 26 is `AA`.
-fn column_letters(col: usize) -> String {
-    let mut n = col as u64 + 1;
-    let mut letters = Vec::new();
-    while n > 0 {
-        letters.push(char::from(b'A' + ((n - 1) % 26) as u8));
-        n = (n - 1) / 26;
-    }
-    letters.iter().rev().collect()
 }
 
 #[cfg(test)]

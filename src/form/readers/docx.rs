@@ -233,6 +233,66 @@ impl TableStack {
     }
 }
 
+/// The output both document readers (Word, OpenDocument) build: paragraphs
+/// that may nest (a text box's paragraphs sit inside an outer one), tables
+/// that may nest, and the numbering of body paragraphs.
+#[derive(Debug)]
+pub(super) struct Layout {
+    doc: Document,
+    paragraphs: Vec<String>,
+    body_paragraphs: usize,
+    pub(super) tables: TableStack,
+}
+
+impl Layout {
+    pub(super) fn new(name: &str) -> Self {
+        Layout {
+            doc: Document::new(name),
+            paragraphs: Vec::new(),
+            body_paragraphs: 0,
+            tables: TableStack::default(),
+        }
+    }
+
+    pub(super) fn start_paragraph(&mut self) {
+        self.paragraphs.push(String::new());
+    }
+
+    /// Appends to the innermost open paragraph; text outside any is dropped.
+    pub(super) fn push_str(&mut self, text: &str) {
+        if let Some(p) = self.paragraphs.last_mut() {
+            p.push_str(text);
+        }
+    }
+
+    /// Closes the innermost paragraph: into the open table cell, or else
+    /// into the body as `paragraph N`.
+    pub(super) fn end_paragraph(&mut self) {
+        let Some(text) = self.paragraphs.pop() else {
+            return;
+        };
+        let text = normalise_marks(&text);
+        if let Some(text) = self.tables.add_paragraph(text) {
+            self.body_paragraphs += 1;
+            let place = format!("paragraph {}", self.body_paragraphs);
+            self.doc.push_text(text.trim(), place);
+        }
+    }
+
+    pub(super) fn end_table(&mut self) {
+        let blocks = self.tables.end_table();
+        self.doc.blocks.extend(blocks);
+    }
+
+    /// The document; a damaged file may leave tables open: keep what was read.
+    pub(super) fn finish(mut self) -> Document {
+        while !self.tables.open.is_empty() {
+            self.end_table();
+        }
+        self.doc
+    }
+}
+
 /// A cell's paragraphs joined by `\n`, empty ones left out.
 fn join_paragraphs(paragraphs: &[String]) -> String {
     let kept: Vec<&str> = paragraphs
@@ -303,13 +363,9 @@ impl DropDown {
 
 /// The state of one pass over the XML.
 struct Walker {
-    doc: Document,
+    out: Layout,
     stack: Vec<String>,
     struck_styles: HashSet<String>,
-    /// Open paragraphs: a text box's paragraphs sit inside an outer one.
-    paragraphs: Vec<String>,
-    body_paragraphs: usize,
-    tables: TableStack,
     /// Run properties of the current run: struck or hidden.
     run_hidden: bool,
     /// Depth inside deleted or moved-away text, and inside `mc:Fallback`
@@ -330,12 +386,9 @@ struct Walker {
 impl Walker {
     fn new(name: &str, struck_styles: HashSet<String>) -> Self {
         Walker {
-            doc: Document::new(name),
+            out: Layout::new(name),
             stack: Vec::new(),
             struck_styles,
-            paragraphs: Vec::new(),
-            body_paragraphs: 0,
-            tables: TableStack::default(),
             run_hidden: false,
             skip_depth: 0,
             cell_continues: false,
@@ -367,12 +420,12 @@ impl Walker {
         let name = local(e);
         match name.as_str() {
             "del" | "moveFrom" | "Fallback" if self.parent() != "rPr" => self.skip_depth += 1,
-            "p" => self.paragraphs.push(String::new()),
+            "p" => self.out.start_paragraph(),
             "r" => self.run_hidden = false,
-            "tbl" => self.tables.start_table(),
-            "tr" => self.tables.start_row(),
+            "tbl" => self.out.tables.start_table(),
+            "tr" => self.out.tables.start_row(),
             "tc" => {
-                self.tables.start_cell();
+                self.out.tables.start_cell();
                 self.cell_continues = false;
             }
             "vMerge" if self.parent() == "tcPr" => {
@@ -442,14 +495,11 @@ impl Walker {
                 self.skip_depth = self.skip_depth.saturating_sub(1);
             }
             "p" => self.end_paragraph(),
-            "tbl" => {
-                let blocks = self.tables.end_table();
-                self.doc.blocks.extend(blocks);
-            }
-            "tr" => self.tables.end_row(),
+            "tbl" => self.out.end_table(),
+            "tr" => self.out.tables.end_row(),
             "tc" => {
                 let blank = self.cell_continues;
-                self.tables.end_cell(blank);
+                self.out.tables.end_cell(blank);
                 self.cell_continues = false;
             }
             "checkBox" => {
@@ -482,13 +532,8 @@ impl Walker {
 
     fn text(&mut self, text: &str) {
         let in_text = self.parent() == "t" && self.grandparent() == "r";
-        if in_text
-            && !self.run_hidden
-            && self.skip_depth == 0
-            && self.control_skip.is_none()
-            && let Some(p) = self.paragraphs.last_mut()
-        {
-            p.push_str(text);
+        if in_text && !self.run_hidden && self.skip_depth == 0 && self.control_skip.is_none() {
+            self.out.push_str(text);
         }
     }
 
@@ -496,33 +541,15 @@ impl Walker {
         if self.skip_depth > 0 || self.run_hidden {
             return;
         }
-        if self.paragraphs.is_empty() {
-            self.paragraphs.push(String::new());
-        }
-        if let Some(p) = self.paragraphs.last_mut() {
-            p.push(c);
-        }
+        self.out.push_str(c.encode_utf8(&mut [0; 4]));
     }
 
     fn end_paragraph(&mut self) {
-        let Some(text) = self.paragraphs.pop() else {
-            return;
-        };
-        let text = normalise_marks(&text);
-        if let Some(text) = self.tables.add_paragraph(text) {
-            self.body_paragraphs += 1;
-            let place = format!("paragraph {}", self.body_paragraphs);
-            self.doc.push_text(text.trim_end(), place);
-        }
+        self.out.end_paragraph();
     }
 
-    fn finish(mut self) -> Document {
-        // A damaged file may leave tables open: keep what was read.
-        while !self.tables.open.is_empty() {
-            let blocks = self.tables.end_table();
-            self.doc.blocks.extend(blocks);
-        }
-        self.doc
+    fn finish(self) -> Document {
+        self.out.finish()
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::docx::{TableStack, attr, local, normalise_marks, resolve_ref};
+use super::docx::{Layout, attr, local, resolve_ref};
 use super::{Limits, ReadError, zipsafe};
 use crate::form::document::Document;
 
@@ -141,12 +141,9 @@ struct Open {
 }
 
 struct Walker<'s> {
-    doc: Document,
+    out: Layout,
     styles: &'s StrikeStyles,
     stack: Vec<Open>,
-    paragraphs: Vec<String>,
-    body_paragraphs: usize,
-    tables: TableStack,
     skip_depth: usize,
     /// Covered cells still hidden by the span of a cell to their left.
     span_left: usize,
@@ -155,12 +152,9 @@ struct Walker<'s> {
 impl<'s> Walker<'s> {
     fn new(name: &str, styles: &'s StrikeStyles) -> Self {
         Walker {
-            doc: Document::new(name),
+            out: Layout::new(name),
             styles,
             stack: Vec::new(),
-            paragraphs: Vec::new(),
-            body_paragraphs: 0,
-            tables: TableStack::default(),
             skip_depth: 0,
             span_left: 0,
         }
@@ -195,7 +189,7 @@ impl<'s> Walker<'s> {
             return;
         }
         match name {
-            "p" | "h" => self.paragraphs.push(String::new()),
+            "p" | "h" => self.out.start_paragraph(),
             "line-break" => self.push_str("\n"),
             "tab" => self.push_str("\t"),
             "s" => {
@@ -204,13 +198,13 @@ impl<'s> Walker<'s> {
                     .unwrap_or(1);
                 self.push_str(&" ".repeat(n.min(MAX_SPACES)));
             }
-            "table" => self.tables.start_table(),
+            "table" => self.out.tables.start_table(),
             "table-row" => {
-                self.tables.start_row();
+                self.out.tables.start_row();
                 self.span_left = 0;
             }
             "table-cell" => {
-                self.tables.start_cell();
+                self.out.tables.start_cell();
                 self.span_left = attr(e, "number-columns-spanned")
                     .and_then(|n| n.parse::<usize>().ok())
                     .map_or(0, |n| n.saturating_sub(1));
@@ -220,8 +214,8 @@ impl<'s> Walker<'s> {
                     self.span_left -= 1;
                 } else {
                     // Covered by a cell above (a vertical merge): empty.
-                    self.tables.start_cell();
-                    self.tables.end_cell(true);
+                    self.out.tables.start_cell();
+                    self.out.tables.end_cell(true);
                 }
             }
             _ => {}
@@ -241,13 +235,10 @@ impl<'s> Walker<'s> {
             return;
         }
         match name {
-            "p" | "h" => self.end_paragraph(),
-            "table" => {
-                let blocks = self.tables.end_table();
-                self.doc.blocks.extend(blocks);
-            }
-            "table-row" => self.tables.end_row(),
-            "table-cell" => self.tables.end_cell(false),
+            "p" | "h" => self.out.end_paragraph(),
+            "table" => self.out.end_table(),
+            "table-row" => self.out.tables.end_row(),
+            "table-cell" => self.out.tables.end_cell(false),
             _ => {}
         }
     }
@@ -268,27 +259,11 @@ impl<'s> Walker<'s> {
         if self.skip_depth > 0 || self.struck() {
             return;
         }
-        if let Some(p) = self.paragraphs.last_mut() {
-            p.push_str(s);
-        }
+        self.out.push_str(s);
     }
 
-    fn end_paragraph(&mut self) {
-        let Some(text) = self.paragraphs.pop() else {
-            return;
-        };
-        let text = normalise_marks(&text);
-        if let Some(text) = self.tables.add_paragraph(text) {
-            self.body_paragraphs += 1;
-            let place = format!("paragraph {}", self.body_paragraphs);
-            self.doc.push_text(text.trim(), place);
-        }
-    }
-
-    fn finish(mut self) -> Document {
-        let blocks = self.tables.end_table();
-        self.doc.blocks.extend(blocks);
-        self.doc
+    fn finish(self) -> Document {
+        self.out.finish()
     }
 }
 

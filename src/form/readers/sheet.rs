@@ -404,7 +404,7 @@ fn a1(sheet: &str, row: u32, col: u32) -> String {
 }
 
 /// Spreadsheet column letters: 0 is `A`, 26 is `AA`.
-fn column_letters(col: u32) -> String {
+pub(super) fn column_letters(col: u32) -> String {
     let mut n = u64::from(col) + 1;
     let mut letters = Vec::new();
     while n > 0 {
