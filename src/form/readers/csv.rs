@@ -30,16 +30,7 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadE
             fields
                 .into_iter()
                 .enumerate()
-                .map(|(c, text)| {
-                    Cell::new(
-                        text,
-                        format!(
-                            "row {}, column {}",
-                            r + 1,
-                            column_letters(u32::try_from(c).unwrap_or(u32::MAX))
-                        ),
-                    )
-                })
+                .map(|(c, text)| Cell::new(text, place(r, c)))
                 .collect()
         })
         .collect();
