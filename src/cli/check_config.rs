@@ -9,19 +9,19 @@ use std::path::Path;
 pub fn run(path: &Path) -> Result<(), CliError> {
     let config = load_config(path)?;
     let fail = |e: String| CliError::new(exit::CONFIG, e);
-    if config.mailbox.kind == MailboxKind::Imap {
-        if let Some(imap) = &config.mailbox.imap {
-            imap.password
-                .load("mailbox.imap")
-                .map_err(|e| fail(e.to_string()))?;
-        }
+    if config.mailbox.kind == MailboxKind::Imap
+        && let Some(imap) = &config.mailbox.imap
+    {
+        imap.password
+            .load("mailbox.imap")
+            .map_err(|e| fail(e.to_string()))?;
     }
-    if config.outbox.transport == TransportKind::Smtp {
-        if let Some(smtp) = config.outbox.smtp.as_ref().filter(|s| s.username.is_some()) {
-            smtp.password
-                .load("outbox.smtp")
-                .map_err(|e| fail(e.to_string()))?;
-        }
+    if config.outbox.transport == TransportKind::Smtp
+        && let Some(smtp) = config.outbox.smtp.as_ref().filter(|s| s.username.is_some())
+    {
+        smtp.password
+            .load("outbox.smtp")
+            .map_err(|e| fail(e.to_string()))?;
     }
     let templates = Templates::load(&config.path(&config.templates.directory))
         .map_err(|e| fail(format!("templates.directory: {e}")))?;

@@ -182,10 +182,10 @@ async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<String>, Int
         .chain(&env.in_reply_to)
         .cloned()
         .collect();
-    if !thread.is_empty() {
-        if let Some(case) = app.store.case_by_thread(&thread).await? {
-            return Ok(Some(case.reference));
-        }
+    if !thread.is_empty()
+        && let Some(case) = app.store.case_by_thread(&thread).await?
+    {
+        return Ok(Some(case.reference));
     }
     let from = env.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
     for r in CaseRef::find_all(&env.subject) {
