@@ -32,6 +32,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("case {0} was changed by someone else meanwhile; try again")]
+    Conflict(String),
     #[error("no case with reference {0}")]
     CaseNotFound(String),
     #[error("stored data is damaged: {0}")]
