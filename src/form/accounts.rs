@@ -4,9 +4,9 @@
 //! written together with a mobile number.
 
 use super::Account;
+use super::Field;
 use super::fields::{Slot, match_label};
 use super::normalise::{count, find_phone, is_placeholder, yes_no};
-use super::Field;
 
 /// What the accounts answer holds.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,7 +74,11 @@ pub fn account_line(line: &str) -> Option<Account> {
     let mut rest = body.to_string();
     if let Some((s, e)) = find_phone(body) {
         mobile = body.get(s..e).map(unbracket);
-        rest = format!("{} | {}", body.get(..s).unwrap_or(""), body.get(e..).unwrap_or(""));
+        rest = format!(
+            "{} | {}",
+            body.get(..s).unwrap_or(""),
+            body.get(e..).unwrap_or("")
+        );
     }
     let mut parts: Vec<String> = vec![rest];
     for sep in SEPARATORS {
@@ -123,7 +127,9 @@ fn strip_sublabel(part: &str) -> &str {
 fn looks_like_account_name(part: &str) -> bool {
     !part.contains(char::is_whitespace)
         && (part.contains(['.', '@', '_'])
-            || part.chars().all(|c| c.is_lowercase() || c.is_ascii_digit() || c == '-'))
+            || part
+                .chars()
+                .all(|c| c.is_lowercase() || c.is_ascii_digit() || c == '-'))
 }
 
 /// A name alone on a line: two to four capitalised words.
@@ -138,7 +144,9 @@ fn looks_like_person(text: &str) -> bool {
 fn strip_bullet(line: &str) -> &str {
     let t = line.trim_start_matches(|c: char| c.is_whitespace() || "-*•–—·>+▪◦".contains(c));
     // "1. Jane", "2) Tom", "(3) Ann"
-    let digits = t.trim_start_matches('(').trim_start_matches(|c: char| c.is_ascii_digit());
+    let digits = t
+        .trim_start_matches('(')
+        .trim_start_matches(|c: char| c.is_ascii_digit());
     if digits.len() < t.trim_start_matches('(').len()
         && let Some(after) = digits.strip_prefix(['.', ')'])
     {
@@ -279,9 +287,7 @@ pub fn after_answer(text: &str) -> &str {
         return "";
     }
     let rest = t.get(word_end..).unwrap_or("");
-    let rest = rest.trim_start_matches(|c: char| {
-        c.is_whitespace() || "-–—,:;.)/".contains(c)
-    });
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || "-–—,:;.)/".contains(c));
     // "Yes/No" with nothing chosen, or "n/a".
     let lower_rest = rest.to_lowercase();
     if matches!(lower_rest.as_str(), "no" | "yes" | "a" | "n" | "y") {
@@ -322,11 +328,19 @@ mod tests {
         );
         assert_eq!(
             account_line("  - Dawn Whitaker, dawn.whitaker, 07700 900214"),
-            Some(acc("Dawn Whitaker", Some("dawn.whitaker"), Some("07700 900214")))
+            Some(acc(
+                "Dawn Whitaker",
+                Some("dawn.whitaker"),
+                Some("07700 900214")
+            ))
         );
         assert_eq!(
             account_line("- Amanda Fletcher / amanda.fletcher / 07700 900871"),
-            Some(acc("Amanda Fletcher", Some("amanda.fletcher"), Some("07700 900871")))
+            Some(acc(
+                "Amanda Fletcher",
+                Some("amanda.fletcher"),
+                Some("07700 900871")
+            ))
         );
         assert_eq!(
             account_line("Aoife Brennan – 07700 900313"),
@@ -334,13 +348,20 @@ mod tests {
         );
         assert_eq!(
             account_line("Kerry-Ann Walsh – kerryann.walsh – 07700 900688"),
-            Some(acc("Kerry-Ann Walsh", Some("kerryann.walsh"), Some("07700 900688")))
+            Some(acc(
+                "Kerry-Ann Walsh",
+                Some("kerryann.walsh"),
+                Some("07700 900688")
+            ))
         );
         assert_eq!(
             account_line("2. Tom Jones (07700 900456)"),
             Some(acc("Tom Jones", None, Some("07700 900456")))
         );
-        assert_eq!(account_line("Tom Jones"), Some(acc("Tom Jones", None, None)));
+        assert_eq!(
+            account_line("Tom Jones"),
+            Some(acc("Tom Jones", None, None))
+        );
         assert_eq!(account_line("we need these for the nurses"), None);
         assert_eq!(account_line("None – shared mailbox only"), None);
     }
@@ -370,7 +391,9 @@ mod tests {
         assert_eq!(a.name.as_deref(), Some("RoseHillLeeds"));
         assert_eq!(a.owner.as_deref(), Some("Jane Smith"));
         assert_eq!(a.owner_mobile.as_deref(), Some("07700 900123"));
-        let b = shared_mailbox_answer(&["Yes - preferred name: OakLeeds; owner: Ann Lee – 07700 900999"]);
+        let b = shared_mailbox_answer(&[
+            "Yes - preferred name: OakLeeds; owner: Ann Lee – 07700 900999",
+        ]);
         assert_eq!(b.name.as_deref(), Some("OakLeeds"));
         assert_eq!(b.owner.as_deref(), Some("Ann Lee"));
         let c = shared_mailbox_answer(&["No"]);
@@ -380,7 +403,10 @@ mod tests {
 
     #[test]
     fn text_after_answers() {
-        assert_eq!(after_answer("Yes – Referrals and discharges"), "Referrals and discharges");
+        assert_eq!(
+            after_answer("Yes – Referrals and discharges"),
+            "Referrals and discharges"
+        );
         assert_eq!(after_answer("Yes/"), "");
         assert_eq!(after_answer("Yes/No"), "");
         assert_eq!(after_answer("n/a"), "");
@@ -394,6 +420,9 @@ mod tests {
             name_and_mobile("Dawn Whitaker, 07700 900214"),
             (Some("Dawn Whitaker".into()), Some("07700 900214".into()))
         );
-        assert_eq!(name_and_mobile("Linda Barker"), (Some("Linda Barker".into()), None));
+        assert_eq!(
+            name_and_mobile("Linda Barker"),
+            (Some("Linda Barker".into()), None)
+        );
     }
 }

@@ -58,10 +58,7 @@ fn document_candidates(doc: &Document) -> Vec<Candidate> {
         match block {
             Block::Text { text, place } => {
                 for part in text.split('\n') {
-                    lines.push(Line {
-                        text: part,
-                        place,
-                    });
+                    lines.push(Line { text: part, place });
                 }
             }
             Block::Table { rows, .. } => {
@@ -91,7 +88,10 @@ fn is_hint(text: &str) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace() && !"()[].".contains(*c))
         .collect();
-    matches!(t.as_str(), "y/n" | "yes/no" | "yesno" | "yorn" | "yes/no/na")
+    matches!(
+        t.as_str(),
+        "y/n" | "yes/no" | "yesno" | "yorn" | "yes/no/na"
+    )
 }
 
 /// Text that continues a question rather than answering it.
@@ -99,9 +99,17 @@ fn is_question_like(text: &str) -> bool {
     let t = text.trim().to_lowercase();
     t.ends_with(':')
         || t.ends_with('?')
-        || ["if yes", "if so", "please", "note", "for further", "(", "see "]
-            .iter()
-            .any(|p| t.starts_with(p))
+        || [
+            "if yes",
+            "if so",
+            "please",
+            "note",
+            "for further",
+            "(",
+            "see ",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// Removes URLs: Appendix 1 puts one inside a question, after a colon.
@@ -174,9 +182,12 @@ fn is_label_cell(text: &str) -> bool {
     let stripped = strip_trailing_hint(first);
     let ends = stripped.ends_with(':') || stripped.ends_with('?');
     let long_question = first.split_whitespace().count() >= 6
-        && ["do ", "does ", "have ", "confirm ", "number ", "what ", "please ", "are ", "is ", "how "]
-            .iter()
-            .any(|w| first.to_lowercase().starts_with(w));
+        && [
+            "do ", "does ", "have ", "confirm ", "number ", "what ", "please ", "are ", "is ",
+            "how ",
+        ]
+        .iter()
+        .any(|w| first.to_lowercase().starts_with(w));
     (ends || long_question) && split_label(text, true).is_some()
 }
 
@@ -248,7 +259,9 @@ const SIGN_OFFS: [&str; 16] = [
 fn is_sign_off(text: &str) -> bool {
     let t = text.trim().to_lowercase();
     let t = t.trim_end_matches([',', '.', '!']);
-    SIGN_OFFS.iter().any(|s| t == s.trim() || t.starts_with("sent from my"))
+    SIGN_OFFS
+        .iter()
+        .any(|s| t == s.trim() || t.starts_with("sent from my"))
 }
 
 /// Fields whose answer may run over several lines.
@@ -375,7 +388,9 @@ fn row_candidates(source: &str, row: &[Cell], below: Option<&Vec<Cell>>, out: &m
         };
         let mut extras = Vec::new();
         while let Some(&(_, next)) = cells.get(j) {
-            if is_label_cell(&next.text) || split_label(&next.text, true).is_some_and(|s| s.slot == split.slot) {
+            if is_label_cell(&next.text)
+                || split_label(&next.text, true).is_some_and(|s| s.slot == split.slot)
+            {
                 break;
             }
             extras.push(next.text.trim().to_string());
@@ -416,7 +431,12 @@ fn header_row_above_values(
         .iter()
         .enumerate()
         .filter(|(_, c)| !c.text.trim().is_empty())
-        .map(|(i, c)| (i, split_label(&c.text, true).filter(|s| s.inline.is_empty())))
+        .map(|(i, c)| {
+            (
+                i,
+                split_label(&c.text, true).filter(|s| s.inline.is_empty()),
+            )
+        })
         .map(|(i, s)| s.map(|s| (i, s.slot)))
         .collect::<Option<Vec<_>>>()
         .unwrap_or_default();
@@ -478,7 +498,9 @@ fn accounts_table(
 ) -> usize {
     let mut r = start;
     while let Some(row) = rows.get(r) {
-        if row.iter().all(|c| c.text.trim().is_empty()) || row.iter().any(|c| is_label_cell(&c.text)) {
+        if row.iter().all(|c| c.text.trim().is_empty())
+            || row.iter().any(|c| is_label_cell(&c.text))
+        {
             break;
         }
         let text_of = |kind: AccountColumn| {
@@ -530,7 +552,9 @@ struct Builder {
 
 impl Builder {
     fn note(&mut self, field: Field, origin: &Origin) {
-        self.provenance.entry(field).or_insert_with(|| origin.clone());
+        self.provenance
+            .entry(field)
+            .or_insert_with(|| origin.clone());
     }
 
     fn text(&mut self, field: Field, value: Option<String>, origin: &Origin) {
@@ -575,7 +599,9 @@ impl Builder {
     fn take(&mut self, c: &Candidate) {
         let o = &c.origin;
         let first_line = c.value.split('\n').map(str::trim).find(|l| !l.is_empty());
-        let single = first_line.filter(|l| !is_placeholder(l)).map(str::to_string);
+        let single = first_line
+            .filter(|l| !is_placeholder(l))
+            .map(str::to_string);
         let Slot::Field(field) = c.slot else {
             return self.take_pair(c);
         };
@@ -653,7 +679,11 @@ impl Builder {
         let mut reason: Vec<&str> = vec![first];
         reason.extend(lines);
         reason.extend(c.extras.iter().map(String::as_str));
-        self.text(Field::SecureExchangeReason, clean_text(&reason.join("\n")), &c.origin);
+        self.text(
+            Field::SecureExchangeReason,
+            clean_text(&reason.join("\n")),
+            &c.origin,
+        );
     }
 
     fn addresses(&mut self, c: &Candidate) {
@@ -699,13 +729,19 @@ impl Builder {
             self.accounts_from = Some((c.origin.source.clone(), c.origin.place.clone()));
             self.note(Field::Accounts, &c.origin);
         }
-        self.text(Field::BusinessJustification, answer.justification, &c.origin);
+        self.text(
+            Field::BusinessJustification,
+            answer.justification,
+            &c.origin,
+        );
     }
 
     /// One account per row (an accounts table, or CSV columns): rows from
     /// the same document add up.
     fn account_row(&mut self, line: &str, c: &Candidate) {
-        let Some(account) = account_from_cells(line) else { return };
+        let Some(account) = account_from_cells(line) else {
+            return;
+        };
         let same_source = self
             .accounts_from
             .as_ref()
@@ -738,7 +774,8 @@ impl Builder {
             }
         }
         self.form.individual_accounts_requested = self.count.or_else(|| {
-            (!self.form.accounts.is_empty()).then(|| u32::try_from(self.form.accounts.len()).unwrap_or(u32::MAX))
+            (!self.form.accounts.is_empty())
+                .then(|| u32::try_from(self.form.accounts.len()).unwrap_or(u32::MAX))
         });
         if self.count.is_none()
             && let Some(origin) = self.provenance.get(&Field::Accounts).cloned()
@@ -759,7 +796,9 @@ fn account_from_cells(line: &str) -> Option<Account> {
         if normalise::is_phone_like(part) {
             account.mobile.get_or_insert_with(|| part.to_string());
         } else if !part.contains(char::is_whitespace) && part.contains(['.', '@', '_']) {
-            account.preferred_account_name.get_or_insert_with(|| part.to_string());
+            account
+                .preferred_account_name
+                .get_or_insert_with(|| part.to_string());
         } else if account.name.is_none() {
             account.name = Some(part.to_string());
         } else if account.preferred_account_name.is_none() {
@@ -817,9 +856,14 @@ fn split_at_house_number(text: &str) -> (&str, &str) {
 fn cqc_in_sentences(docs: &[Document], built: &mut Builder) {
     for doc in docs {
         for block in &doc.blocks {
-            let Block::Text { text, place } = block else { continue };
+            let Block::Text { text, place } = block else {
+                continue;
+            };
             let lower = text.to_lowercase();
-            if !(lower.contains("cqc") || lower.contains("registration") || lower.contains("location id")) {
+            if !(lower.contains("cqc")
+                || lower.contains("registration")
+                || lower.contains("location id"))
+            {
                 continue;
             }
             if let Some(cqc) = normalise::cqc(text) {
@@ -878,56 +922,121 @@ mod tests {
         );
         let (form, prov) = extract(&[doc]);
         assert_eq!(form.applicant_name.as_deref(), Some("Dawn Whitaker"));
-        assert_eq!(form.applicant_email.as_deref(), Some("dawn@elm.example.org"));
-        assert_eq!(form.care_home_address.as_deref(), Some("5 Elm Grove, Leeds, LS25 1BT"));
+        assert_eq!(
+            form.applicant_email.as_deref(),
+            Some("dawn@elm.example.org")
+        );
+        assert_eq!(
+            form.care_home_address.as_deref(),
+            Some("5 Elm Grove, Leeds, LS25 1BT")
+        );
         assert_eq!(form.ig_toolkit_completed, Some(true));
         assert_eq!(form.has_existing_nhsmail_accounts, Some(false));
         assert_eq!(form.secure_exchange_reason.as_deref(), Some("GP letters"));
         assert_eq!(form.individual_accounts_requested, Some(2));
         assert_eq!(form.accounts.len(), 2);
         assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Dawn Whitaker"));
-        assert_eq!(form.shared_mailbox_owner_mobile.as_deref(), Some("07700 900214"));
+        assert_eq!(
+            form.shared_mailbox_owner_mobile.as_deref(),
+            Some("07700 900214")
+        );
         assert_eq!(form.expected_benefits.as_deref(), Some("No fax"));
         assert_eq!(
-            prov.get(&Field::CqcRegistrationNumber).map(ToString::to_string).as_deref(),
+            prov.get(&Field::CqcRegistrationNumber)
+                .map(ToString::to_string)
+                .as_deref(),
             Some("email body, line 9")
         );
     }
 
     #[test]
     fn question_answered_on_the_next_line() {
-        let doc = body("What benefits do you expect from using NHSmail?\nFaster referrals\nand fewer faxes\n\nKind regards");
+        let doc = body(
+            "What benefits do you expect from using NHSmail?\nFaster referrals\nand fewer faxes\n\nKind regards",
+        );
         let (form, _) = extract(&[doc]);
-        assert_eq!(form.expected_benefits.as_deref(), Some("Faster referrals and fewer faxes"));
+        assert_eq!(
+            form.expected_benefits.as_deref(),
+            Some("Faster referrals and fewer faxes")
+        );
     }
 
     #[test]
     fn appendix_table_with_merged_cells() {
         let doc = table(&[
             &["Name:", "Jane Smith", "Role:", "Registered Manager"],
-            &["Email address:", "Jane.Smith@Example.org", "Jane.Smith@Example.org", "Jane.Smith@Example.org"],
-            &["Organisation name and address:", "Rose Hill Care Home\n14 Rosehill Avenue\nLeeds\nLS6 3QZ", "", ""],
+            &[
+                "Email address:",
+                "Jane.Smith@Example.org",
+                "Jane.Smith@Example.org",
+                "Jane.Smith@Example.org",
+            ],
+            &[
+                "Organisation name and address:",
+                "Rose Hill Care Home\n14 Rosehill Avenue\nLeeds\nLS6 3QZ",
+                "",
+                "",
+            ],
             &["CQC registration number:", "1 – 1095 23847", "", ""],
-            &["Confirm that you have completed the IG Toolkit. For further information see: https://www.igt.hscic.gov.uk/", "Yes/", "", ""],
-            &["Does your care home already hold any NHSmail accounts? Y/N", "No", "If yes, please provide the email address(es):", ""],
-            &["Confirm that your care home has a regular requirement to exchange data securely and why", "Yes", "Discharge summaries", "Discharge summaries"],
-            &["Number of individual person accounts required, preferred account name and mobile number for each account owner:", "Note: a maximum of 3 user accounts will be provided. Please provide a business justification if you require more than this.", "2\nJane Smith – jane.smith – 07700 900123\nTom Hughes – 07700 900456", ""],
-            &["Do you require a shared mailbox for your care home? If yes, please state the preferred mailbox name (it may not be possible to use the exact name requested). Please also confirm the account owner name and mobile number:", "Note: The sponsoring organisation's short name will automatically preface the shared mailbox email address.", "Yes\nPreferred mailbox name: RoseHillLeeds\nOwner: Jane Smith – 07700 900123", ""],
+            &[
+                "Confirm that you have completed the IG Toolkit. For further information see: https://www.igt.hscic.gov.uk/",
+                "Yes/",
+                "",
+                "",
+            ],
+            &[
+                "Does your care home already hold any NHSmail accounts? Y/N",
+                "No",
+                "If yes, please provide the email address(es):",
+                "",
+            ],
+            &[
+                "Confirm that your care home has a regular requirement to exchange data securely and why",
+                "Yes",
+                "Discharge summaries",
+                "Discharge summaries",
+            ],
+            &[
+                "Number of individual person accounts required, preferred account name and mobile number for each account owner:",
+                "Note: a maximum of 3 user accounts will be provided. Please provide a business justification if you require more than this.",
+                "2\nJane Smith – jane.smith – 07700 900123\nTom Hughes – 07700 900456",
+                "",
+            ],
+            &[
+                "Do you require a shared mailbox for your care home? If yes, please state the preferred mailbox name (it may not be possible to use the exact name requested). Please also confirm the account owner name and mobile number:",
+                "Note: The sponsoring organisation's short name will automatically preface the shared mailbox email address.",
+                "Yes\nPreferred mailbox name: RoseHillLeeds\nOwner: Jane Smith – 07700 900123",
+                "",
+            ],
         ]);
         let (form, _) = extract(&[doc]);
         assert_eq!(form.applicant_name.as_deref(), Some("Jane Smith"));
         assert_eq!(form.applicant_role.as_deref(), Some("Registered Manager"));
-        assert_eq!(form.applicant_email.as_deref(), Some("jane.smith@example.org"));
+        assert_eq!(
+            form.applicant_email.as_deref(),
+            Some("jane.smith@example.org")
+        );
         assert_eq!(form.care_home_name.as_deref(), Some("Rose Hill Care Home"));
-        assert_eq!(form.care_home_address.as_deref(), Some("14 Rosehill Avenue, Leeds, LS6 3QZ"));
+        assert_eq!(
+            form.care_home_address.as_deref(),
+            Some("14 Rosehill Avenue, Leeds, LS6 3QZ")
+        );
         assert_eq!(form.cqc_registration_number.as_deref(), Some("1-109523847"));
         assert_eq!(form.ig_toolkit_completed, Some(true));
         assert_eq!(form.has_existing_nhsmail_accounts, Some(false));
         assert_eq!(form.secure_exchange_required, Some(true));
-        assert_eq!(form.secure_exchange_reason.as_deref(), Some("Discharge summaries"));
+        assert_eq!(
+            form.secure_exchange_reason.as_deref(),
+            Some("Discharge summaries")
+        );
         assert_eq!(form.individual_accounts_requested, Some(2));
         assert_eq!(form.accounts.len(), 2);
-        assert_eq!(form.accounts.get(1).and_then(|a| a.preferred_account_name.clone()), None);
+        assert_eq!(
+            form.accounts
+                .get(1)
+                .and_then(|a| a.preferred_account_name.clone()),
+            None
+        );
         assert_eq!(form.shared_mailbox_required, Some(true));
         assert_eq!(form.shared_mailbox_name.as_deref(), Some("RoseHillLeeds"));
     }
@@ -951,7 +1060,10 @@ mod tests {
 
     #[test]
     fn labels_above_values() {
-        let doc = table(&[&["Name", "Role", "Email"], &["Ann Lee", "Manager", "ann@x.example.org"]]);
+        let doc = table(&[
+            &["Name", "Role", "Email"],
+            &["Ann Lee", "Manager", "ann@x.example.org"],
+        ]);
         let (form, _) = extract(&[doc]);
         assert_eq!(form.applicant_role.as_deref(), Some("Manager"));
         assert_eq!(form.applicant_email.as_deref(), Some("ann@x.example.org"));
@@ -960,8 +1072,18 @@ mod tests {
     #[test]
     fn csv_account_rows() {
         let doc = table(&[
-            &["Account 1 (name / preferred account name / mobile)", "Renée Dubois", "renee.dubois", "07700 900512"],
-            &["Account 2 (name / preferred account name / mobile)", "Hélène Martin", "helene.martin", "07700 900513"],
+            &[
+                "Account 1 (name / preferred account name / mobile)",
+                "Renée Dubois",
+                "renee.dubois",
+                "07700 900512",
+            ],
+            &[
+                "Account 2 (name / preferred account name / mobile)",
+                "Hélène Martin",
+                "helene.martin",
+                "07700 900513",
+            ],
         ]);
         let (form, _) = extract(&[doc]);
         assert_eq!(form.accounts.len(), 2);
@@ -970,7 +1092,8 @@ mod tests {
 
     #[test]
     fn cqc_in_a_sentence() {
-        let doc = body("Sorry. Our CQC registration number is 1-108765432 and the report is attached.");
+        let doc =
+            body("Sorry. Our CQC registration number is 1-108765432 and the report is attached.");
         let (form, _) = extract(&[doc]);
         assert_eq!(form.cqc_registration_number.as_deref(), Some("1-108765432"));
     }
@@ -979,17 +1102,25 @@ mod tests {
     fn name_and_address_on_one_line() {
         assert_eq!(
             split_name_and_address("Rose Hill Care Home, 14 Rosehill Avenue, Leeds"),
-            (Some("Rose Hill Care Home".into()), Some("14 Rosehill Avenue, Leeds".into()))
+            (
+                Some("Rose Hill Care Home".into()),
+                Some("14 Rosehill Avenue, Leeds".into())
+            )
         );
         assert_eq!(
             split_name_and_address("Rose Hill Care Home 14 Rosehill Avenue, Leeds"),
-            (Some("Rose Hill Care Home".into()), Some("14 Rosehill Avenue, Leeds".into()))
+            (
+                Some("Rose Hill Care Home".into()),
+                Some("14 Rosehill Avenue, Leeds".into())
+            )
         );
     }
 
     #[test]
     fn prose_gives_nothing() {
-        let doc = body("Hello,\nCould you let me know how we apply? Is there any cost to the home?\nMany thanks");
+        let doc = body(
+            "Hello,\nCould you let me know how we apply? Is there any cost to the home?\nMany thanks",
+        );
         let (form, _) = extract(&[doc]);
         assert_eq!(form, Form::default());
     }

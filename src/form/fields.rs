@@ -53,14 +53,24 @@ const SHARED: &[&str] = &[
 
 /// Ordered: the first rule that matches wins, so specific rules come first.
 static RULES: &[Rule] = &[
-    rule(f(Field::BusinessJustification), &[&["justification", "justify", "business case"]]),
+    rule(
+        f(Field::BusinessJustification),
+        &[&["justification", "justify", "business case"]],
+    ),
     rule(f(Field::ExpectedBenefits), &[&["benefit", "benefits"]]),
     Rule {
         slot: f(Field::SharedMailboxRequired),
         groups: &[
             SHARED,
             &[
-                "require", "required", "requested", "need", "needed", "want", "do you", "would you",
+                "require",
+                "required",
+                "requested",
+                "need",
+                "needed",
+                "want",
+                "do you",
+                "would you",
                 "would like",
             ],
         ],
@@ -69,20 +79,43 @@ static RULES: &[Rule] = &[
     },
     Rule {
         slot: f(Field::SharedMailboxRequired),
-        groups: &[&["do you require", "do you need", "do you want", "would you like"], SHARED],
+        groups: &[
+            &[
+                "do you require",
+                "do you need",
+                "do you want",
+                "would you like",
+            ],
+            SHARED,
+        ],
         not: &[],
         exact: false,
     },
     Rule {
         slot: f(Field::SharedMailboxOwnerMobile),
-        groups: &[&["owner", "owners"], &["mobile", "phone", "telephone", "tel", "contact number"]],
-        not: &["name and", "and mobile", "and phone", "and telephone", "and contact"],
+        groups: &[
+            &["owner", "owners"],
+            &["mobile", "phone", "telephone", "tel", "contact number"],
+        ],
+        not: &[
+            "name and",
+            "and mobile",
+            "and phone",
+            "and telephone",
+            "and contact",
+        ],
         exact: false,
     },
-    rule(f(Field::SharedMailboxOwner), &[MAILBOX, &["owner", "owners", "responsible"]]),
+    rule(
+        f(Field::SharedMailboxOwner),
+        &[MAILBOX, &["owner", "owners", "responsible"]],
+    ),
     rule(
         f(Field::IndividualAccountsRequested),
-        &[&["number", "how many", "no"], &["account", "accounts", "mailboxes", "users"]],
+        &[
+            &["number", "how many", "no"],
+            &["account", "accounts", "mailboxes", "users"],
+        ],
     ),
     rule(
         f(Field::Accounts),
@@ -100,7 +133,10 @@ static RULES: &[Rule] = &[
         ]],
     ),
     rule(f(Field::SharedMailboxOwner), &[&["owner", "owners"]]),
-    rule(f(Field::SharedMailboxName), &[MAILBOX, &["name", "called", "address"]]),
+    rule(
+        f(Field::SharedMailboxName),
+        &[MAILBOX, &["name", "called", "address"]],
+    ),
     rule(f(Field::SharedMailboxRequired), &[SHARED]),
     rule(
         f(Field::IgToolkitCompleted),
@@ -120,14 +156,38 @@ static RULES: &[Rule] = &[
         f(Field::ExistingNhsmailAddresses),
         &[
             &["address", "addresses", "account names", "email"],
-            &["existing", "if yes", "if so", "current", "currently", "already", "nhsmail"],
+            &[
+                "existing",
+                "if yes",
+                "if so",
+                "current",
+                "currently",
+                "already",
+                "nhsmail",
+            ],
         ],
     ),
     Rule {
         slot: f(Field::HasExistingNhsmailAccounts),
         groups: &[
-            &["nhsmail", "nhs mail", "nhs net", "nhs email", "nhs account", "nhs accounts"],
-            &["already", "existing", "hold", "current", "currently", "have", "any", "previous"],
+            &[
+                "nhsmail",
+                "nhs mail",
+                "nhs net",
+                "nhs email",
+                "nhs account",
+                "nhs accounts",
+            ],
+            &[
+                "already",
+                "existing",
+                "hold",
+                "current",
+                "currently",
+                "have",
+                "any",
+                "previous",
+            ],
         ],
         not: &["number", "how many", "benefit", "benefits", "expect"],
         exact: false,
@@ -135,7 +195,14 @@ static RULES: &[Rule] = &[
     Rule {
         slot: f(Field::SecureExchangeReason),
         groups: &[&["why", "reason", "reasons", "purpose"]],
-        not: &["confirm", "requirement", "do you", "regular", "account", "accounts"],
+        not: &[
+            "confirm",
+            "requirement",
+            "do you",
+            "regular",
+            "account",
+            "accounts",
+        ],
         exact: false,
     },
     rule(
@@ -156,14 +223,27 @@ static RULES: &[Rule] = &[
         groups: &[
             &["account", "accounts", "mailboxes", "users", "logins"],
             &[
-                "number", "how many", "no", "quantity", "count", "required", "requested",
-                "individual", "need", "needed", "require", "total",
+                "number",
+                "how many",
+                "no",
+                "quantity",
+                "count",
+                "required",
+                "requested",
+                "individual",
+                "need",
+                "needed",
+                "require",
+                "total",
             ],
         ],
         not: &[],
         exact: false,
     },
-    rule(f(Field::Accounts), &[&["accounts", "account", "users", "user", "people", "staff"]]),
+    rule(
+        f(Field::Accounts),
+        &[&["accounts", "account", "users", "user", "people", "staff"]],
+    ),
     rule(
         f(Field::CqcRegistrationNumber),
         &[&[
@@ -198,7 +278,10 @@ static RULES: &[Rule] = &[
         not: &["mobile"],
         exact: false,
     },
-    rule(f(Field::ApplicantEmail), &[&["email", "mail address", "mail"]]),
+    rule(
+        f(Field::ApplicantEmail),
+        &[&["email", "mail address", "mail"]],
+    ),
     rule(f(Field::CareHomeAddress), &[&["address", "location"]]),
     rule(
         f(Field::CareHomeName),
@@ -238,7 +321,15 @@ static RULES: &[Rule] = &[
     },
     rule(
         f(Field::ApplicantRole),
-        &[&["role", "position", "job title", "title", "designation", "job role", "job"]],
+        &[&[
+            "role",
+            "position",
+            "job title",
+            "title",
+            "designation",
+            "job role",
+            "job",
+        ]],
     ),
     Rule {
         slot: f(Field::ApplicantName),
@@ -445,7 +536,9 @@ pub fn question(field: Field) -> &'static str {
         Field::CareHomeTelephone => "Organisation telephone number",
         Field::CqcRegistrationNumber => "CQC registration number",
         Field::IgToolkitCompleted => "Confirm that you have completed the IG Toolkit",
-        Field::HasExistingNhsmailAccounts => "Does your care home already hold any NHSmail accounts?",
+        Field::HasExistingNhsmailAccounts => {
+            "Does your care home already hold any NHSmail accounts?"
+        }
         Field::ExistingNhsmailAddresses => "If yes, please provide the email address(es)",
         Field::SecureExchangeRequired | Field::SecureExchangeReason => {
             "Confirm that your care home has a regular requirement to exchange data securely and why"
@@ -476,7 +569,10 @@ mod tests {
             ("Role:", f(Field::ApplicantRole)),
             ("Email address:", f(Field::ApplicantEmail)),
             ("Organisation name and address:", Slot::NameAndAddress),
-            ("Organisation telephone number:", f(Field::CareHomeTelephone)),
+            (
+                "Organisation telephone number:",
+                f(Field::CareHomeTelephone),
+            ),
             ("CQC registration number:", f(Field::CqcRegistrationNumber)),
             (
                 "Confirm that you have completed the IG Toolkit. For further information see: https://www.igt.hscic.gov.uk/",
@@ -502,7 +598,10 @@ mod tests {
                 "Do you require a shared mailbox for your care home? If yes, please state the preferred mailbox name (it may not be possible to use the exact name requested). Please also confirm the account owner name and mobile number:",
                 f(Field::SharedMailboxRequired),
             ),
-            ("What benefits do you expect from using NHSmail?", f(Field::ExpectedBenefits)),
+            (
+                "What benefits do you expect from using NHSmail?",
+                f(Field::ExpectedBenefits),
+            ),
         ];
         for (label, want) in cases {
             assert_eq!(slot(label), Some(want), "{label}");
@@ -530,31 +629,70 @@ mod tests {
             ("Postcode", Slot::Postcode),
             ("IG Toolkit completed?", f(Field::IgToolkitCompleted)),
             ("DSPT", f(Field::IgToolkitCompleted)),
-            ("Have you completed the IG Toolkit? (Yes/No)", f(Field::IgToolkitCompleted)),
-            ("Existing NHSmail accounts (Y/N)", f(Field::HasExistingNhsmailAccounts)),
-            ("Already hold NHSmail accounts", f(Field::HasExistingNhsmailAccounts)),
-            ("If yes, existing NHSmail address(es)", f(Field::ExistingNhsmailAddresses)),
-            ("Regular requirement to exchange data securely? (Yes/No)", f(Field::SecureExchangeRequired)),
-            ("Need to exchange data securely", f(Field::SecureExchangeRequired)),
+            (
+                "Have you completed the IG Toolkit? (Yes/No)",
+                f(Field::IgToolkitCompleted),
+            ),
+            (
+                "Existing NHSmail accounts (Y/N)",
+                f(Field::HasExistingNhsmailAccounts),
+            ),
+            (
+                "Already hold NHSmail accounts",
+                f(Field::HasExistingNhsmailAccounts),
+            ),
+            (
+                "If yes, existing NHSmail address(es)",
+                f(Field::ExistingNhsmailAddresses),
+            ),
+            (
+                "Regular requirement to exchange data securely? (Yes/No)",
+                f(Field::SecureExchangeRequired),
+            ),
+            (
+                "Need to exchange data securely",
+                f(Field::SecureExchangeRequired),
+            ),
             ("Why?", f(Field::SecureExchangeReason)),
             ("Reason", f(Field::SecureExchangeReason)),
             ("Number of accounts", f(Field::IndividualAccountsRequested)),
-            ("Number of individual accounts required", f(Field::IndividualAccountsRequested)),
+            (
+                "Number of individual accounts required",
+                f(Field::IndividualAccountsRequested),
+            ),
             ("Accounts", f(Field::Accounts)),
-            ("Account owners (name - preferred account name - mobile)", f(Field::Accounts)),
+            (
+                "Account owners (name - preferred account name - mobile)",
+                f(Field::Accounts),
+            ),
             ("Account holders", f(Field::Accounts)),
-            ("Business justification (if more than 3 accounts)", f(Field::BusinessJustification)),
+            (
+                "Business justification (if more than 3 accounts)",
+                f(Field::BusinessJustification),
+            ),
             ("Shared mailbox", f(Field::SharedMailboxRequired)),
-            ("Shared mailbox required (Y/N)", f(Field::SharedMailboxRequired)),
-            ("Do you require a shared mailbox? (Yes/No)", f(Field::SharedMailboxRequired)),
+            (
+                "Shared mailbox required (Y/N)",
+                f(Field::SharedMailboxRequired),
+            ),
+            (
+                "Do you require a shared mailbox? (Yes/No)",
+                f(Field::SharedMailboxRequired),
+            ),
             ("Preferred shared mailbox name", f(Field::SharedMailboxName)),
             ("Mailbox name", f(Field::SharedMailboxName)),
             ("Shared mailbox owner", f(Field::SharedMailboxOwner)),
             ("Mailbox owner", f(Field::SharedMailboxOwner)),
             ("Owner", f(Field::SharedMailboxOwner)),
-            ("Shared mailbox owner mobile", f(Field::SharedMailboxOwnerMobile)),
+            (
+                "Shared mailbox owner mobile",
+                f(Field::SharedMailboxOwnerMobile),
+            ),
             ("Owner's mobile", f(Field::SharedMailboxOwnerMobile)),
-            ("Shared mailbox owner & mobile", f(Field::SharedMailboxOwner)),
+            (
+                "Shared mailbox owner & mobile",
+                f(Field::SharedMailboxOwner),
+            ),
             ("Benefits", f(Field::ExpectedBenefits)),
         ];
         for (label, want) in cases {
@@ -565,8 +703,14 @@ mod tests {
     #[test]
     fn typos_are_forgiven() {
         assert_eq!(slot("Telphone"), Some(f(Field::CareHomeTelephone)));
-        assert_eq!(slot("Buisness justifcation"), Some(f(Field::BusinessJustification)));
-        assert_eq!(slot("Registraton number"), Some(f(Field::CqcRegistrationNumber)));
+        assert_eq!(
+            slot("Buisness justifcation"),
+            Some(f(Field::BusinessJustification))
+        );
+        assert_eq!(
+            slot("Registraton number"),
+            Some(f(Field::CqcRegistrationNumber))
+        );
     }
 
     #[test]
@@ -584,7 +728,10 @@ mod tests {
     #[test]
     fn account_table_headers() {
         assert_eq!(account_column("Name"), Some(AccountColumn::Name));
-        assert_eq!(account_column("Preferred account name"), Some(AccountColumn::PreferredName));
+        assert_eq!(
+            account_column("Preferred account name"),
+            Some(AccountColumn::PreferredName)
+        );
         assert_eq!(account_column("Mobile number"), Some(AccountColumn::Mobile));
         assert_eq!(account_column("Role"), None);
     }

@@ -98,9 +98,8 @@ pub fn yes_no(raw: &str) -> Option<bool> {
     };
     let second = words.get(1).copied().unwrap_or("");
     // The untouched placeholder "Yes/No", "Y/N", "Yes or No".
-    let pair = |a: &str, b: &str| {
-        (is_yes_word(a) && is_no_word(b)) || (is_no_word(a) && is_yes_word(b))
-    };
+    let pair =
+        |a: &str, b: &str| (is_yes_word(a) && is_no_word(b)) || (is_no_word(a) && is_yes_word(b));
     if pair(first, second) || (second == "or" && pair(first, words.get(2).copied().unwrap_or(""))) {
         return None;
     }
@@ -200,9 +199,27 @@ fn checkbox_answer(lower: &str) -> Option<bool> {
 }
 
 const NUMBER_WORDS: [&str; 21] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
 ];
 
 /// A number written at the start of a value, in digits or words: `"2"`,
@@ -236,7 +253,10 @@ pub fn count(raw: &str) -> Option<u32> {
 /// An email address as written, trimmed and lower-cased, without `mailto:`
 /// or angle brackets.
 pub fn email(raw: &str) -> String {
-    let t = raw.trim().trim_start_matches('<').trim_end_matches(['>', '.', ',', ';']);
+    let t = raw
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches(['>', '.', ',', ';']);
     let t = t.strip_prefix("mailto:").unwrap_or(t);
     t.trim().to_lowercase()
 }
@@ -299,7 +319,10 @@ pub fn is_uk_phone(raw: &str) -> bool {
 pub fn find_phone(text: &str) -> Option<(usize, usize)> {
     let allowed = |c: char| c.is_ascii_digit() || " +()-".contains(c);
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\u{0}'))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\u{0}')))
+    {
         let inside = c != '\u{0}' && allowed(c);
         match (start, inside) {
             (None, true) if c.is_ascii_digit() || c == '+' || c == '(' => start = Some(i),
@@ -422,7 +445,15 @@ mod tests {
         ] {
             assert_eq!(yes_no(no), Some(false), "{no}");
         }
-        for none in ["", "Yes/No", "Y/N", "Yes / No", "yes or no", "maybe", "No/Yes"] {
+        for none in [
+            "",
+            "Yes/No",
+            "Y/N",
+            "Yes / No",
+            "yes or no",
+            "maybe",
+            "No/Yes",
+        ] {
             assert_eq!(yes_no(none), None, "{none}");
         }
     }
@@ -441,10 +472,15 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email(" Jane.Smith@Example.CO.UK "), "jane.smith@example.co.uk");
+        assert_eq!(
+            email(" Jane.Smith@Example.CO.UK "),
+            "jane.smith@example.co.uk"
+        );
         assert_eq!(email("mailto:a@b.org"), "a@b.org");
         assert!(is_valid_email("jane.smith@example.co.uk"));
-        assert!(!is_valid_email("kerry-ann.walsh.brooksidecare.example.co.uk"));
+        assert!(!is_valid_email(
+            "kerry-ann.walsh.brooksidecare.example.co.uk"
+        ));
         assert!(!is_valid_email("jane@localhost"));
         assert!(!is_valid_email("jane smith@example.org"));
     }
@@ -462,7 +498,13 @@ mod tests {
         ] {
             assert!(is_uk_phone(ok), "{ok}");
         }
-        for bad in ["+1 (212) 555-0147", "12345", "0113 496", "call me", "001 212 555 0147"] {
+        for bad in [
+            "+1 (212) 555-0147",
+            "12345",
+            "0113 496",
+            "call me",
+            "001 212 555 0147",
+        ] {
             assert!(!is_uk_phone(bad), "{bad}");
         }
     }
