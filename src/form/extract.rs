@@ -286,6 +286,10 @@ fn is_multiline(slot: Slot) -> bool {
 fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
     let mut i = 0;
     while let Some(line) = lines.get(i) {
+        if line.text.contains('\t') {
+            i = tabbed_row(source, lines, i, out);
+            continue;
+        }
         let Some(split) = split_label(line.text, false) else {
             i += 1;
             continue;
@@ -330,6 +334,56 @@ fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
         });
         i = j;
     }
+}
+
+/// A table pasted as text (Outlook's plain-text copy of an HTML table):
+/// cells split by tabs, a multi-line last cell running on in the lines
+/// below. Returns the index of the next line to read.
+fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) -> usize {
+    let Some(line) = lines.get(i) else {
+        return i + 1;
+    };
+    let mut cells: Vec<Cell> = line
+        .text
+        .split('\t')
+        .enumerate()
+        .map(|(n, t)| Cell::new(t.trim(), format!("{}, cell {}", line.place, n + 1)))
+        .collect();
+    let mut j = i + 1;
+    let mut prev = line;
+    while let Some(next) = lines.get(j) {
+        let t = next.text.trim();
+        if t.is_empty()
+            || next.text.contains('\t')
+            || gap_between(prev, next) > 0
+            || is_sign_off(t)
+            || split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot))
+        {
+            break;
+        }
+        if let Some(last) = cells.iter_mut().rev().find(|c| !c.text.is_empty()) {
+            last.text.push('\n');
+            last.text.push_str(t);
+        }
+        prev = next;
+        j += 1;
+    }
+    row_candidates(source, &cells, None, out);
+    j
+}
+
+/// Labels that appear inside an answer ("Preferred mailbox name: X" under
+/// the shared mailbox question, "Business justification:" under accounts).
+fn is_sub_answer(slot: Slot) -> bool {
+    matches!(
+        slot,
+        Slot::Field(
+            Field::SharedMailboxName
+                | Field::SharedMailboxOwner
+                | Field::SharedMailboxOwnerMobile
+                | Field::BusinessJustification
+        )
+    )
 }
 
 // ---------------------------------------------------------------- tables
@@ -388,9 +442,7 @@ fn row_candidates(source: &str, row: &[Cell], below: Option<&Vec<Cell>>, out: &m
         };
         let mut extras = Vec::new();
         while let Some(&(_, next)) = cells.get(j) {
-            if is_label_cell(&next.text)
-                || split_label(&next.text, true).is_some_and(|s| s.slot == split.slot)
-            {
+            if is_label_cell(&next.text) {
                 break;
             }
             extras.push(next.text.trim().to_string());
