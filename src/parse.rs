@@ -261,7 +261,7 @@ fn body_document(body: &Body) -> Document {
         }
     }
     let mut doc = Document::new(body.source);
-    for (number, line) in quotes::new_text(body.text.as_deref().unwrap_or("")) {
+    for (number, line) in quotes::new_text(body.text.as_deref().unwrap_or(""), body.forwarded) {
         doc.push_text(line, format!("line {number}"));
     }
     doc

@@ -495,7 +495,7 @@ fn header_row_above_values(
     let values_below = below
         .iter()
         .filter(|c| !c.text.trim().is_empty())
-        .all(|c| split_label(&c.text, true).is_none());
+        .all(|c| !is_label_cell(&c.text));
     let answered = labels
         .iter()
         .filter(|(i, _)| below.get(*i).is_some_and(|c| !c.text.trim().is_empty()))

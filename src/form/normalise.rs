@@ -319,13 +319,19 @@ pub fn is_uk_phone(raw: &str) -> bool {
 pub fn find_phone(text: &str) -> Option<(usize, usize)> {
     let allowed = |c: char| c.is_ascii_digit() || " +()-".contains(c);
     let mut start = None;
+    let mut prev = ' ';
     for (i, c) in text
         .char_indices()
         .chain(std::iter::once((text.len(), '\u{0}')))
     {
         let inside = c != '\u{0}' && allowed(c);
+        // A number does not start inside a word ("dev.patel2").
+        let at_boundary = !(prev.is_alphanumeric() || "._@".contains(prev));
+        prev = c;
         match (start, inside) {
-            (None, true) if c.is_ascii_digit() || c == '+' || c == '(' => start = Some(i),
+            (None, true) if at_boundary && (c.is_ascii_digit() || c == '+' || c == '(') => {
+                start = Some(i);
+            }
             (Some(s), false) => {
                 let run = text.get(s..i).unwrap_or("");
                 let trimmed = run.trim_end_matches([' ', '-', '(']);
@@ -515,6 +521,11 @@ mod tests {
         let (s, e) = find_phone(t).unwrap_or((0, 0));
         assert_eq!(&t[s..e], "07700 900123");
         assert!(is_phone_like("+44 (0)7700 900123"));
+        let t = "dev.patel2 - 07700 900522";
+        assert_eq!(
+            find_phone(t).and_then(|(s, e)| t.get(s..e)),
+            Some("07700 900522")
+        );
         assert!(!is_phone_like("jane.smith"));
     }
 

@@ -13,12 +13,23 @@ enum Mark {
     ForwardStart,
 }
 
+/// True for a subject that marks a forward ("FW:", "Fwd:", "TR:", "WG:").
+pub fn is_forward_subject(subject: &str) -> bool {
+    let s = subject.trim_start().to_lowercase();
+    ["fw:", "fwd:", "fw :", "tr:", "wg:"]
+        .iter()
+        .any(|p| s.starts_with(p))
+}
+
 /// The lines a person wrote in this message, numbered from 1 as in the
 /// original text: the quoted thread is cut, `>` lines dropped, forward
-/// headers skipped and the signature after "-- " left out.
-pub fn new_text(text: &str) -> Vec<(usize, String)> {
+/// headers skipped and the signature after "-- " left out. In a message
+/// whose own subject says it is a forward, the first Outlook header block
+/// starts the forwarded message (Outlook shows the original subject there).
+pub fn new_text(text: &str, forwarded: bool) -> Vec<(usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
+    let mut forward_pending = forwarded;
     let mut i = 0;
     while let Some(line) = lines.get(i) {
         let trimmed = line.trim();
@@ -31,9 +42,16 @@ pub fn new_text(text: &str) -> Vec<(usize, String)> {
             i = skip_until_marker(&lines, i + 1);
             continue;
         }
-        match mark_at(&lines, i) {
+        let mark = match mark_at(&lines, i) {
+            Some(Mark::QuoteStart) if forward_pending && is_header_block(&lines, i) => {
+                Some(Mark::ForwardStart)
+            }
+            other => other,
+        };
+        match mark {
             Some(Mark::QuoteStart) => break,
             Some(Mark::ForwardStart) => {
+                forward_pending = false;
                 i = skip_forward_header(&lines, i);
                 continue;
             }
@@ -43,6 +61,11 @@ pub fn new_text(text: &str) -> Vec<(usize, String)> {
         i += 1;
     }
     out
+}
+
+/// An Outlook header block starts here, or right after this marker line.
+fn is_header_block(lines: &[&str], i: usize) -> bool {
+    header_block_kind(lines, i).is_some() || header_block_kind(lines, i + 1).is_some()
 }
 
 fn skip_until_marker(lines: &[&str], mut i: usize) -> usize {
@@ -166,7 +189,7 @@ mod tests {
     use super::*;
 
     fn texts(t: &str) -> Vec<String> {
-        new_text(t).into_iter().map(|(_, l)| l).collect()
+        new_text(t, false).into_iter().map(|(_, l)| l).collect()
     }
 
     #[test]
@@ -194,7 +217,7 @@ mod tests {
     #[test]
     fn inline_forward_is_read_without_its_headers() {
         let t = "Please see below.\n\n---------- Forwarded message ---------\nFrom: Home <h@x.example>\nDate: Mon, 17 Jun 2024\nSubject: NHSmail application\nTo: <t@x.example>\n\n\nName: Linda Barker\n";
-        let got = new_text(t);
+        let got = new_text(t, false);
         assert!(
             got.iter()
                 .any(|(n, l)| l == "Name: Linda Barker" && *n == 10)
@@ -206,6 +229,16 @@ mod tests {
     fn outlook_forward_is_read() {
         let t = "FYI\n\nFrom: Home <h@x.example>\nSent: 17 June 2024 16:02\nTo: Team\nSubject: FW: NHSmail application\n\nRole: Manager";
         assert!(texts(t).contains(&"Role: Manager".to_string()));
+    }
+
+    #[test]
+    fn outlook_forward_by_outer_subject() {
+        let t = "FYI\n\nFrom: Home <h@x.example>\nSent: 17 June 2024 16:02\nTo: Team\nSubject: NHSmail application\n\nRole: Manager\n\nFrom: Sponsor\nSent: 1 June\nTo: Home\nSubject: RE: x\n\nRole: Old";
+        let lines: Vec<String> = new_text(t, true).into_iter().map(|(_, l)| l).collect();
+        assert!(lines.contains(&"Role: Manager".to_string()));
+        assert!(!lines.contains(&"Role: Old".to_string()));
+        assert!(is_forward_subject("FW: NHSmail"));
+        assert!(!is_forward_subject("RE: NHSmail"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub const FORWARDED_BODY: &str = "forwarded message";
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Body {
     pub source: &'static str,
+    /// The message holding this body says it is a forward ("FW:").
+    pub forwarded: bool,
     pub html: Option<String>,
     pub text: Option<String>,
 }
@@ -43,6 +45,12 @@ pub fn walk(msg: &Message, limits: &Limits) -> Content {
         content: &mut content,
     };
     walker.part(msg, 0, 0, EMAIL_BODY, &mut None);
+    for body in &mut content.bodies {
+        body.forwarded = match body.source {
+            EMAIL_BODY => super::quotes::is_forward_subject(msg.subject().unwrap_or("")),
+            _ => false,
+        };
+    }
     content
 }
 
@@ -110,12 +118,14 @@ impl Walker<'_> {
                 } else if ct == "text/html" || matches!(part.body, PartType::Html(_)) {
                     self.content.bodies.push(Body {
                         source,
+                        forwarded: false,
                         html: Some(text.to_string()),
                         text: pending_text.take(),
                     });
                 } else if ct == "text/plain" {
                     self.content.bodies.push(Body {
                         source,
+                        forwarded: false,
                         html: None,
                         text: Some(text.to_string()),
                     });
@@ -163,6 +173,7 @@ impl Walker<'_> {
                     // The richer part held no HTML body after all.
                     self.content.bodies.push(Body {
                         source,
+                        forwarded: false,
                         html: None,
                         text: Some(text),
                     });
