@@ -255,7 +255,7 @@ fn unreadable(file: &File, error: &ReadError) -> Finding {
 /// survives only there), else the plain text less any quoted thread.
 fn body_document(body: &Body) -> Document {
     if let Some(html) = &body.html {
-        let doc = readers::html::read(body.source, html);
+        let doc = quotes::cut_document(&readers::html::read(body.source, html), body.forwarded);
         if !doc.blocks.is_empty() || body.text.is_none() {
             return doc;
         }

@@ -286,7 +286,7 @@ fn is_multiline(slot: Slot) -> bool {
 fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
     let mut i = 0;
     while let Some(line) = lines.get(i) {
-        if line.text.contains('\t') {
+        if is_columnar(line.text) {
             i = tabbed_row(source, lines, i, out);
             continue;
         }
@@ -343,9 +343,8 @@ fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) 
     let Some(line) = lines.get(i) else {
         return i + 1;
     };
-    let mut cells: Vec<Cell> = line
-        .text
-        .split('\t')
+    let mut cells: Vec<Cell> = columns(line.text)
+        .into_iter()
         .enumerate()
         .map(|(n, t)| Cell::new(t.trim(), format!("{}, cell {}", line.place, n + 1)))
         .collect();
@@ -354,7 +353,7 @@ fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) 
     while let Some(next) = lines.get(j) {
         let t = next.text.trim();
         if t.is_empty()
-            || next.text.contains('\t')
+            || is_columnar(next.text)
             || gap_between(prev, next) > 0
             || is_sign_off(t)
             || split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot))
@@ -370,6 +369,23 @@ fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) 
     }
     row_candidates(source, &cells, None, out);
     j
+}
+
+/// The gap between columns when a table is laid out as text: a tab, or
+/// three or more spaces inside the line (not its indentation).
+const COLUMN_GAP: &str = "   ";
+
+fn is_columnar(text: &str) -> bool {
+    text.contains('\t') || text.trim().contains(COLUMN_GAP)
+}
+
+fn columns(text: &str) -> Vec<&str> {
+    text.trim()
+        .split('\t')
+        .flat_map(|part| part.split(COLUMN_GAP))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Labels that appear inside an answer ("Preferred mailbox name: X" under
@@ -1140,6 +1156,17 @@ mod tests {
         let (form, _) = extract(&[doc]);
         assert_eq!(form.accounts.len(), 2);
         assert_eq!(form.individual_accounts_requested, Some(2));
+    }
+
+    #[test]
+    fn columns_laid_out_with_tabs_or_spaces() {
+        let doc = body(
+            "Name:\tAnn Lee\tRole:\tManager\nCQC registration number      1-123456789\nOrganisation name and address:\tElm House\n1 Elm Road\nLeeds",
+        );
+        let (form, _) = extract(&[doc]);
+        assert_eq!(form.applicant_role.as_deref(), Some("Manager"));
+        assert_eq!(form.cqc_registration_number.as_deref(), Some("1-123456789"));
+        assert_eq!(form.care_home_address.as_deref(), Some("1 Elm Road, Leeds"));
     }
 
     #[test]

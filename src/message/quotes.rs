@@ -2,6 +2,8 @@
 //! reply is the sender's answer; the quoted thread below it is not. A
 //! message forwarded inline is read, less its header lines.
 
+use crate::form::document::{Block, Document};
+
 /// Why a line ends or is skipped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
@@ -28,6 +30,54 @@ pub fn is_forward_subject(subject: &str) -> bool {
 /// starts the forwarded message (Outlook shows the original subject there).
 pub fn new_text(text: &str, forwarded: bool) -> Vec<(usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
+    kept_lines(&lines, forwarded)
+        .into_iter()
+        .filter_map(|i| {
+            let line = lines.get(i)?;
+            Some((i + 1, line.replace('\u{a0}', " ").trim_end().to_string()))
+        })
+        .collect()
+}
+
+/// The same cut for a body already read into a document (an HTML body):
+/// text blocks after the start of the quoted thread are dropped, and so
+/// are tables there (a quoted form).
+pub fn cut_document(doc: &Document, forwarded: bool) -> Document {
+    // One line per text line; a table stands as one neutral line.
+    let mut lines: Vec<&str> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for (b, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Text { text, .. } => {
+                for line in text.split('\n') {
+                    lines.push(line);
+                    owner.push(b);
+                }
+            }
+            Block::Table { .. } => {
+                lines.push("\u{1}");
+                owner.push(b);
+            }
+        }
+    }
+    let kept = kept_lines(&lines, forwarded);
+    let mut out = Document::new(doc.source.clone());
+    let mut last = None;
+    for i in kept {
+        let Some(&b) = owner.get(i) else { continue };
+        if last == Some(b) {
+            continue;
+        }
+        last = Some(b);
+        if let Some(block) = doc.blocks.get(b) {
+            out.blocks.push(block.clone());
+        }
+    }
+    out
+}
+
+/// Indices of the lines a person wrote in this message.
+fn kept_lines(lines: &[&str], forwarded: bool) -> Vec<usize> {
     let mut out = Vec::new();
     let mut forward_pending = forwarded;
     let mut i = 0;
@@ -39,11 +89,11 @@ pub fn new_text(text: &str, forwarded: bool) -> Vec<(usize, String)> {
         }
         if *line == "-- " || trimmed == "--" {
             // A signature runs to the next forward or quote marker.
-            i = skip_until_marker(&lines, i + 1);
+            i = skip_until_marker(lines, i + 1);
             continue;
         }
-        let mark = match mark_at(&lines, i) {
-            Some(Mark::QuoteStart) if forward_pending && is_header_block(&lines, i) => {
+        let mark = match mark_at(lines, i) {
+            Some(Mark::QuoteStart) if forward_pending && is_header_block(lines, i) => {
                 Some(Mark::ForwardStart)
             }
             other => other,
@@ -52,12 +102,12 @@ pub fn new_text(text: &str, forwarded: bool) -> Vec<(usize, String)> {
             Some(Mark::QuoteStart) => break,
             Some(Mark::ForwardStart) => {
                 forward_pending = false;
-                i = skip_forward_header(&lines, i);
+                i = skip_forward_header(lines, i);
                 continue;
             }
             None => {}
         }
-        out.push((i + 1, line.replace('\u{a0}', " ").trim_end().to_string()));
+        out.push(i);
         i += 1;
     }
     out
@@ -239,6 +289,22 @@ mod tests {
         assert!(!lines.contains(&"Role: Old".to_string()));
         assert!(is_forward_subject("FW: NHSmail"));
         assert!(!is_forward_subject("RE: NHSmail"));
+    }
+
+    #[test]
+    fn quoted_thread_in_a_document_is_dropped() {
+        let mut doc = Document::new("email body");
+        doc.push_text("Role: Manager", "paragraph 1");
+        doc.push_text("From: Sponsor <s@x.example>", "paragraph 2");
+        doc.push_text("Sent: 1 June 2024", "paragraph 3");
+        doc.push_text("To: Home", "paragraph 4");
+        doc.push_text("Subject: RE: form", "paragraph 5");
+        doc.blocks.push(Block::Table {
+            rows: Vec::new(),
+            place: "table 1".into(),
+        });
+        let cut = cut_document(&doc, false);
+        assert_eq!(cut.blocks.len(), 1);
     }
 
     #[test]
