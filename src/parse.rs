@@ -4,7 +4,7 @@
 
 use crate::findings::{self, Evidence, Finding, Severity};
 use crate::form::document::Document;
-use crate::form::extract::{extract, form_questions};
+use crate::form::extract::{Matched, extract_matched, match_document};
 use crate::form::readers::{self, Format, Limits, ReadError, tnef};
 use crate::form::{Form, Provenance};
 use crate::message::walk::{self, Body, File};
@@ -51,14 +51,21 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
         return not_application(kind, envelope, attachments);
     }
     let read: Vec<ReadFile> = files.iter().map(|f| read_file(f, limits)).collect();
-    let bodies: Vec<Document> = content.bodies.iter().map(body_document).collect();
-    let mut sources: Vec<Document> = read
+    let bodies: Vec<(Document, Matched)> = content
+        .bodies
+        .iter()
+        .map(|b| {
+            let doc = body_document(b);
+            let matched = match_document(&doc);
+            (doc, matched)
+        })
+        .collect();
+    let sources = read
         .iter()
         .filter(|r| r.role == Role::ApplicationForm)
-        .filter_map(|r| r.document.clone())
-        .collect();
-    sources.extend(bodies);
-    let (form, provenance) = extract(&sources);
+        .filter_map(|r| r.document.as_ref().map(|(d, m)| (d, m)))
+        .chain(bodies.iter().map(|(d, m)| (d, m)));
+    let (form, provenance) = extract_matched(sources);
     let maybe_form = read
         .iter()
         .any(|r| r.role == Role::ApplicationForm || r.possible_form);
@@ -153,7 +160,7 @@ fn unpack_tnef(files: Vec<File>, limits: &Limits) -> Vec<File> {
 /// One attachment after reading.
 struct ReadFile {
     role: Role,
-    document: Option<Document>,
+    document: Option<(Document, Matched)>,
     error: Option<ReadError>,
     /// Unreadable, but by its type or name it may well be the form.
     possible_form: bool,
@@ -172,10 +179,11 @@ fn read_file(file: &File, limits: &Limits) -> ReadFile {
     }
     match readers::read(format, &file.filename, &file.bytes, limits) {
         Ok(doc) => {
-            let role = role_of(&doc, format);
+            let matched = match_document(&doc);
+            let role = role_of(&doc, &matched, format);
             ReadFile {
                 role,
-                document: Some(doc),
+                document: Some((doc, matched)),
                 error: None,
                 possible_form: false,
             }
@@ -191,8 +199,8 @@ fn read_file(file: &File, limits: &Limits) -> ReadFile {
 
 /// What an attachment is, by its content: the form, an assessment report,
 /// or something else (a certificate, a logo).
-fn role_of(doc: &Document, format: Format) -> Role {
-    let questions = form_questions(doc);
+fn role_of(doc: &Document, matched: &Matched, format: Format) -> Role {
+    let questions = matched.questions();
     if questions < FORM_QUESTIONS && is_assessment_report(&doc.plain_text()) {
         return Role::IgAssessmentReport;
     }

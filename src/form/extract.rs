@@ -24,31 +24,57 @@ struct Candidate {
     origin: Origin,
 }
 
+/// The labelled values found in one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Matched {
+    candidates: Vec<Candidate>,
+}
+
+impl Matched {
+    /// How many different form questions the document carries: a document
+    /// with several is the application form, whatever its name or type.
+    pub fn questions(&self) -> usize {
+        self.candidates
+            .iter()
+            .map(|c| c.slot)
+            .collect::<HashSet<_>>()
+            .len()
+    }
+}
+
+/// Finds the form's labels and answers in one document.
+pub fn match_document(doc: &Document) -> Matched {
+    Matched {
+        candidates: document_candidates(doc),
+    }
+}
+
 /// Reads the form's fields out of the documents of one message. Earlier
 /// documents win where two give the same field.
 pub fn extract(docs: &[Document]) -> (Form, Provenance) {
-    let mut candidates = Vec::new();
-    for doc in docs {
-        candidates.extend(document_candidates(doc));
-    }
+    let matched: Vec<Matched> = docs.iter().map(match_document).collect();
+    extract_matched(docs.iter().zip(&matched))
+}
+
+/// As [`extract`], for documents already matched.
+pub fn extract_matched<'a>(
+    docs: impl IntoIterator<Item = (&'a Document, &'a Matched)> + Clone,
+) -> (Form, Provenance) {
     let mut built = Builder::default();
-    for c in &candidates {
-        built.take(c);
+    for (_, matched) in docs.clone() {
+        for c in &matched.candidates {
+            built.take(c);
+        }
     }
     if built.form.cqc_registration_number.is_none() {
-        cqc_in_sentences(docs, &mut built);
+        cqc_in_sentences(docs.into_iter().map(|(d, _)| d), &mut built);
     }
     built.finish()
 }
 
-/// How many different form questions a document carries: a document with
-/// several is the application form, whatever its name or type.
+/// How many different form questions a document carries.
 pub fn form_questions(doc: &Document) -> usize {
-    document_candidates(doc)
-        .iter()
-        .map(|c| c.slot)
-        .collect::<HashSet<_>>()
-        .len()
+    match_document(doc).questions()
 }
 
 fn document_candidates(doc: &Document) -> Vec<Candidate> {
@@ -921,7 +947,7 @@ fn split_at_house_number(text: &str) -> (&str, &str) {
 
 /// A follow-up may give the CQC number in a sentence: "Our CQC registration
 /// number is 1-108765432".
-fn cqc_in_sentences(docs: &[Document], built: &mut Builder) {
+fn cqc_in_sentences<'a>(docs: impl IntoIterator<Item = &'a Document>, built: &mut Builder) {
     for doc in docs {
         for block in &doc.blocks {
             let Block::Text { text, place } = block else {

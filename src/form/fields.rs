@@ -373,6 +373,20 @@ static VOCABULARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 /// A label as lower-case words: hints in brackets, URLs and `Y/N` removed,
 /// `e-mail` read as `email`, small typos corrected.
 pub fn label_words(label: &str) -> Vec<String> {
+    let mut words = raw_words(label);
+    if words.len() > MAX_LABEL_WORDS {
+        return words;
+    }
+    for w in &mut words {
+        if let Some(fixed) = correct(w) {
+            *w = fixed;
+        }
+    }
+    words
+}
+
+/// The words before typo correction, hints and URLs removed.
+fn raw_words(label: &str) -> Vec<String> {
     let lower = label.to_lowercase().replace("e-mail", "email");
     let mut kept = String::with_capacity(lower.len());
     let mut depth = 0usize;
@@ -394,9 +408,9 @@ pub fn label_words(label: &str) -> Vec<String> {
     let mut words: Vec<String> = kept
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(correct)
+        .map(str::to_string)
         .collect();
-    // "and" for "&", and drop the Yes/No hint left at the end of a question.
+    // Drop the Yes/No hint left at the end of a question.
     while words
         .last()
         .is_some_and(|w| matches!(w.as_str(), "yes" | "no" | "y" | "n" | "or"))
@@ -406,17 +420,38 @@ pub fn label_words(label: &str) -> Vec<String> {
     words
 }
 
-/// Replaces a word by the vocabulary word it is a slip of ("telphone").
-fn correct(word: &str) -> String {
-    if word.chars().count() < 5 || VOCABULARY.binary_search(&word).is_ok() {
-        return word.to_string();
+thread_local! {
+    /// Words already looked up: the same words come back in every form.
+    static CORRECTIONS: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Most distinct words remembered; past that the memory starts afresh.
+const MAX_REMEMBERED: usize = 20_000;
+
+/// The vocabulary word a word is a slip of ("telphone"), if it is one.
+fn correct(word: &str) -> Option<String> {
+    let length = word.chars().count();
+    if length < 5 || VOCABULARY.binary_search(&word).is_ok() {
+        return None;
     }
-    let budget = if word.chars().count() >= 9 { 2 } else { 1 };
-    VOCABULARY
+    if let Some(known) = CORRECTIONS.with(|c| c.borrow().get(word).cloned()) {
+        return known;
+    }
+    let budget = if length >= 9 { 2 } else { 1 };
+    let found = VOCABULARY
         .iter()
         .filter(|v| v.len().abs_diff(word.len()) <= budget)
         .find(|v| edit_distance(word, v) <= budget)
-        .map_or_else(|| word.to_string(), |v| (*v).to_string())
+        .map(|v| (*v).to_string());
+    CORRECTIONS.with(|c| {
+        let mut memo = c.borrow_mut();
+        if memo.len() >= MAX_REMEMBERED {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), found.clone());
+    });
+    found
 }
 
 /// Levenshtein distance with adjacent transpositions (optimal string alignment).
@@ -455,10 +490,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 fn contains_phrase(words: &[String], phrase: &str) -> bool {
-    let parts: Vec<&str> = phrase.split(' ').collect();
+    let n = phrase.split(' ').count();
     words
-        .windows(parts.len())
-        .any(|w| w.iter().zip(&parts).all(|(a, b)| a == b))
+        .windows(n)
+        .any(|w| w.iter().zip(phrase.split(' ')).all(|(a, b)| a == b))
 }
 
 fn without_filler(phrase: &str) -> String {
