@@ -263,7 +263,8 @@ fn unreadable(file: &File, error: &ReadError) -> Finding {
 /// survives only there), else the plain text less any quoted thread.
 fn body_document(body: &Body) -> Document {
     if let Some(html) = &body.html {
-        let doc = quotes::cut_document(&readers::html::read(body.source, html), body.forwarded);
+        let current = readers::html::read_split(body.source, html).current(body.forwarded);
+        let doc = quotes::cut_document(&current, body.forwarded);
         if !doc.blocks.is_empty() || body.text.is_none() {
             return doc;
         }

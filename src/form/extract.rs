@@ -309,6 +309,30 @@ fn is_multiline(slot: Slot) -> bool {
     )
 }
 
+/// Whether a line below a label's answer carries on that answer: lists and
+/// addresses run on; free text given after the label does so only when
+/// indented or bulleted, so the next sentence of the email is not taken in.
+fn continues(slot: Slot, multi: bool, label_alone: bool, line: &str) -> bool {
+    if !multi {
+        return false;
+    }
+    let listing = matches!(
+        slot,
+        Slot::NameAndAddress
+            | Slot::Field(
+                Field::CareHomeAddress
+                    | Field::Accounts
+                    | Field::IndividualAccountsRequested
+                    | Field::ExistingNhsmailAddresses
+                    | Field::HasExistingNhsmailAccounts
+                    | Field::SharedMailboxRequired
+            )
+    );
+    let indented =
+        line.starts_with([' ', '\t']) || line.trim_start().starts_with(['-', '*', '•', '–']);
+    label_alone || listing || indented
+}
+
 fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
     let mut i = 0;
     while let Some(line) = lines.get(i) {
@@ -333,7 +357,8 @@ fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
                 || gap_between(prev, next) > allowed_gap
                 || split_label(t, false).is_some()
                 || is_sign_off(t)
-                || !(multi || first_value)
+                || !(first_value
+                    || continues(split.slot, multi, split.inline.is_empty(), next.text))
             {
                 break;
             }
@@ -534,10 +559,18 @@ fn header_row_above_values(
         .map(|(i, s)| s.map(|s| (i, s.slot)))
         .collect::<Option<Vec<_>>>()
         .unwrap_or_default();
-    let values_below = below
+    // Answers below, not more questions: none ends like a question, the
+    // first is no label, and few read like labels at all.
+    let filled: Vec<&Cell> = below.iter().filter(|c| !c.text.trim().is_empty()).collect();
+    let label_like = filled
         .iter()
-        .filter(|c| !c.text.trim().is_empty())
-        .all(|c| !is_label_cell(&c.text));
+        .filter(|c| split_label(&c.text, true).is_some())
+        .count();
+    let values_below = filled.iter().all(|c| !is_label_cell(&c.text))
+        && filled
+            .first()
+            .is_some_and(|c| split_label(&c.text, true).is_none())
+        && label_like * 3 <= filled.len();
     let answered = labels
         .iter()
         .filter(|(i, _)| below.get(*i).is_some_and(|c| !c.text.trim().is_empty()))
