@@ -350,6 +350,16 @@ static RULES: &[Rule] = &[
         not: &[],
         exact: true,
     },
+    // "Manager's name", "Name of person applying": a name that is not the
+    // home's, the mailbox's or an account's (those rules come first).
+    Rule {
+        slot: f(Field::ApplicantName),
+        groups: &[&["name", "names"]],
+        not: &[
+            "user", "file", "document", "form", "report", "doctor", "gp", "surgery",
+        ],
+        exact: false,
+    },
 ];
 
 /// Words that carry no meaning in a label ("Your name", "Please give the ...").
@@ -653,6 +663,8 @@ mod tests {
             ("Position", f(Field::ApplicantRole)),
             ("Job title", f(Field::ApplicantRole)),
             ("Full name", f(Field::ApplicantName)),
+            ("Manager's name", f(Field::ApplicantName)),
+            ("Name of person applying", f(Field::ApplicantName)),
             ("Your name", f(Field::ApplicantName)),
             ("E-mail", f(Field::ApplicantEmail)),
             ("Contact email address", f(Field::ApplicantEmail)),
