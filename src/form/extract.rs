@@ -263,31 +263,8 @@ fn gap_between(a: &Line, b: &Line) -> usize {
     }
 }
 
-const SIGN_OFFS: [&str; 16] = [
-    "kind regards",
-    "regards",
-    "best wishes",
-    "many thanks",
-    "thanks",
-    "thank you",
-    "cheers",
-    "best",
-    "sent from my",
-    "yours sincerely",
-    "yours faithfully",
-    "warm regards",
-    "with thanks",
-    "-- ",
-    "--",
-    "get outlook for",
-];
-
 fn is_sign_off(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    let t = t.trim_end_matches([',', '.', '!']);
-    SIGN_OFFS
-        .iter()
-        .any(|s| t == s.trim() || t.starts_with("sent from my"))
+    crate::message::quotes::is_sign_off(text) || matches!(text.trim(), "--" | "-- ")
 }
 
 /// Fields whose answer may run over several lines.
