@@ -201,15 +201,17 @@ fn read_file(file: &File, limits: &Limits) -> ReadFile {
 /// What an attachment is, by its content: the form, an assessment report,
 /// or something else (a certificate, a logo).
 fn role_of(doc: &Document, matched: &Matched, format: Format) -> Role {
-    let questions = matched.questions();
-    if questions < FORM_QUESTIONS && is_assessment_report(&doc.plain_text()) {
+    let specific = matched.specific_questions();
+    if specific < 2 && is_assessment_report(&doc.plain_text()) {
         return Role::IgAssessmentReport;
     }
     let office = matches!(
         format,
         Format::Docx | Format::Odt | Format::Xlsx | Format::Xls | Format::Ods | Format::Csv
     );
-    if questions >= FORM_QUESTIONS || (office && questions >= 2) {
+    let questions = matched.questions();
+    let looks_like_form = specific >= 1 && (questions >= FORM_QUESTIONS || office);
+    if looks_like_form {
         Role::ApplicationForm
     } else {
         Role::Other

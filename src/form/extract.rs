@@ -8,7 +8,7 @@ use super::accounts::{
     accounts_answer, after_answer, clean_text, name_and_mobile, shared_mailbox_answer,
 };
 use super::document::{Block, Cell, Document};
-use super::fields::{AccountColumn, Slot, account_column, match_label};
+use super::fields::{AccountColumn, Slot, account_column, is_form_specific, match_label};
 use super::normalise::{self, is_placeholder, join_address};
 use super::{Account, Field, Form, Origin, Provenance};
 use std::collections::HashSet;
@@ -31,6 +31,16 @@ pub struct Matched {
 }
 
 impl Matched {
+    /// How many different questions only the application form asks.
+    pub fn specific_questions(&self) -> usize {
+        self.candidates
+            .iter()
+            .map(|c| c.slot)
+            .filter(|s| is_form_specific(*s))
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
     /// How many different form questions the document carries: a document
     /// with several is the application form, whatever its name or type.
     pub fn questions(&self) -> usize {

@@ -325,7 +325,6 @@ static RULES: &[Rule] = &[
             "role",
             "position",
             "job title",
-            "title",
             "designation",
             "job role",
             "job",
@@ -544,6 +543,24 @@ pub fn match_label(label: &str) -> Option<Slot> {
                 && !r.not.iter().any(|p| contains_phrase(&words, p))
         })
         .map(|r| r.slot)
+}
+
+/// Questions only the NHSmail application form asks (a name, an address
+/// or a title is on every document; these are not).
+pub fn is_form_specific(slot: Slot) -> bool {
+    match slot {
+        Slot::Field(field) => !matches!(
+            field,
+            Field::ApplicantName
+                | Field::ApplicantRole
+                | Field::ApplicantEmail
+                | Field::CareHomeName
+                | Field::CareHomeAddress
+                | Field::CareHomeTelephone
+                | Field::SecureExchangeReason
+        ),
+        Slot::NameAndAddress | Slot::Postcode => false,
+    }
 }
 
 /// Columns of an accounts table, by header.
