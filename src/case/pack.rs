@@ -80,8 +80,7 @@ fn location(address: &str) -> String {
     address
         .split(',')
         .map(str::trim)
-        .filter(|p| !p.is_empty() && !is_postcode(p))
-        .next_back()
+        .rfind(|p| !p.is_empty() && !is_postcode(p))
         .map(letters)
         .unwrap_or_default()
 }
