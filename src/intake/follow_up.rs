@@ -124,6 +124,10 @@ pub async fn join_case_flagged(
             detail: serde_json::json!({ "due_on": due.to_string() }).to_string(),
         });
     }
+    if state == Some(CaseState::AwaitingInformation) && !complete {
+        // The care home answered: chasers count again from today.
+        updated.awaiting_since = Some(now.clone());
+    }
     if state == Some(CaseState::AwaitingInformation) && !incoming.quiet {
         emails.push(reply(app, &updated, &form, &findings, complete, &incoming)?);
     }
