@@ -156,13 +156,14 @@ impl ImapSource {
         let state = store.mailbox_state(&self.name).await?;
         let baseline = state.map_or(0, |s| s.baseline_uid);
         let session = self.session()?;
+        // Announcements from before this search are answered by it.
+        drain(session);
         let mut uids: Vec<u32> =
             timed("UID SEARCH", async { Ok(session.uid_search("ALL").await?) })
                 .await?
                 .into_iter()
                 .collect();
         uids.sort_unstable();
-        drain(session);
         let mut out = Vec::new();
         for uid in uids {
             let backlog = i64::from(uid) < baseline;
@@ -252,6 +253,11 @@ impl ImapSource {
         timeout: Duration,
         shutdown: &mut tokio::sync::watch::Receiver<bool>,
     ) -> Result<Woken, MailboxError> {
+        // Mail that arrived while we fetched and filed was announced then;
+        // IDLE would not announce it again.
+        if drain(self.session()?) {
+            return Ok(Woken::NewMail);
+        }
         if !self.can_idle {
             tokio::select! {
                 _ = tokio::time::sleep(timeout) => {}
@@ -298,8 +304,13 @@ impl ImapSource {
 }
 
 /// Unsolicited responses pile up in a bounded channel; we look for new mail ourselves.
-fn drain(session: &mut Session) {
-    while session.unsolicited_responses.try_recv().is_ok() {}
+/// Empties them, telling whether any announced new mail.
+fn drain(session: &mut Session) -> bool {
+    let mut exists = false;
+    while let Ok(r) = session.unsolicited_responses.try_recv() {
+        exists |= matches!(r, async_imap::types::UnsolicitedResponse::Exists(_));
+    }
+    exists
 }
 
 async fn ensure_folder(session: &mut Session, folder: &str) -> Result<(), MailboxError> {
