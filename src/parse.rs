@@ -113,7 +113,8 @@ fn not_application(kind: Kind, envelope: Envelope, attachments: Vec<Attachment>)
 
 /// A message carries the form when it answers a question only the form
 /// asks, or several of the general ones; a reply to an earlier message
-/// may supply a single item. (Signatures are already left out of bodies.)
+/// may supply a single item. (Signatures under a sign-off are already left
+/// out of bodies; this guards against those without one.)
 fn has_form_content(form: &Form, is_reply: bool) -> bool {
     let specific = form.cqc_registration_number.is_some()
         || form.ig_toolkit_completed.is_some()
@@ -123,19 +124,18 @@ fn has_form_content(form: &Form, is_reply: bool) -> bool {
         || form.individual_accounts_requested.is_some()
         || form.shared_mailbox_required.is_some()
         || form.shared_mailbox_name.is_some();
-    let general = [
+    let count = |values: &[&Option<String>]| values.iter().filter(|v| v.is_some()).count();
+    // Signatures carry labelled telephone numbers and email addresses, so
+    // those alone never make an application.
+    let general = count(&[
         &form.applicant_name,
         &form.applicant_role,
-        &form.applicant_email,
         &form.care_home_name,
         &form.care_home_address,
-        &form.care_home_telephone,
         &form.expected_benefits,
-    ]
-    .iter()
-    .filter(|v| v.is_some())
-    .count();
-    specific || general >= 2 || (is_reply && general >= 1)
+    ]);
+    let contact = count(&[&form.applicant_email, &form.care_home_telephone]);
+    specific || general >= 2 || general + contact >= 4 || (is_reply && general >= 1)
 }
 
 /// A winmail.dat is listed, and so is every file inside it.
@@ -377,6 +377,18 @@ mod tests {
         );
         assert_eq!(p.kind, Kind::Other);
         assert!(p.findings.is_empty());
+    }
+
+    #[test]
+    fn thank_you_reply_with_a_signature_is_not_an_application() {
+        let p = parse_str(
+            "From: a@b.example\r\nSubject: RE: approved\r\nIn-Reply-To: <x@y.example>\r\n\r\nThank you very much!\r\n\r\nJo Bloggs\r\nTel: 0113 496 0123\r\nEmail: jo@b.example\r\n",
+        );
+        assert_eq!(p.kind, Kind::Other);
+        let q = parse_str(
+            "From: a@b.example\r\nSubject: RE: form\r\nIn-Reply-To: <x@y.example>\r\n\r\nRole: Deputy Manager\r\n",
+        );
+        assert_eq!(q.kind, Kind::Application);
     }
 
     #[test]
