@@ -43,7 +43,11 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
     let envelope = message::envelope(&msg);
     let content = walk::walk(&msg, limits);
     let files = unpack_tnef(content.files, limits);
-    if let Some(kind) = message::kind::from_headers(&msg) {
+    // Our own messages (marked X-Sponsor-Intake) that come back, say by a
+    // copy to the sponsor mailbox, quote forms but are never applications.
+    let header_kind = message::kind::from_headers(&msg)
+        .or_else(|| envelope.sent_by_us.is_some().then_some(Kind::Other));
+    if let Some(kind) = header_kind {
         let attachments = files
             .iter()
             .map(|f| attachment(f, Role::Other, None))
@@ -368,6 +372,15 @@ mod tests {
         );
         assert!(p.findings.iter().any(|f| f.field == "ig_assessment_report"));
         assert!(!p.complete);
+    }
+
+    #[test]
+    fn our_own_messages_are_never_applications() {
+        let p = parse_str(
+            "From: sponsor@icb.example\r\nX-Sponsor-Intake: case-1\r\nSubject: Ready\r\n\r\nName: Ann Lee\r\nCQC number: 1-123456789\r\n",
+        );
+        assert_eq!(p.kind, Kind::Other);
+        assert_eq!(p.envelope.sent_by_us.as_deref(), Some("case-1"));
     }
 
     #[test]
