@@ -43,7 +43,11 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
     let envelope = message::envelope(&msg);
     let content = walk::walk(&msg, limits);
     let files = unpack_tnef(content.files, limits);
-    if let Some(kind) = message::kind::from_headers(&msg) {
+    // Our own messages (marked X-Sponsor-Intake) that come back, say by a
+    // copy to the sponsor mailbox, quote forms but are never applications.
+    let header_kind = message::kind::from_headers(&msg)
+        .or_else(|| envelope.sent_by_us.is_some().then_some(Kind::Other));
+    if let Some(kind) = header_kind {
         let attachments = files
             .iter()
             .map(|f| attachment(f, Role::Other, None))
@@ -113,7 +117,8 @@ fn not_application(kind: Kind, envelope: Envelope, attachments: Vec<Attachment>)
 
 /// A message carries the form when it answers a question only the form
 /// asks, or several of the general ones; a reply to an earlier message
-/// may supply a single item. (Signatures are already left out of bodies.)
+/// may supply a single item. (Signatures under a sign-off are already left
+/// out of bodies; this guards against those without one.)
 fn has_form_content(form: &Form, is_reply: bool) -> bool {
     let specific = form.cqc_registration_number.is_some()
         || form.ig_toolkit_completed.is_some()
@@ -123,19 +128,18 @@ fn has_form_content(form: &Form, is_reply: bool) -> bool {
         || form.individual_accounts_requested.is_some()
         || form.shared_mailbox_required.is_some()
         || form.shared_mailbox_name.is_some();
-    let general = [
+    let count = |values: &[&Option<String>]| values.iter().filter(|v| v.is_some()).count();
+    // Signatures carry labelled telephone numbers and email addresses, so
+    // those alone never make an application.
+    let general = count(&[
         &form.applicant_name,
         &form.applicant_role,
-        &form.applicant_email,
         &form.care_home_name,
         &form.care_home_address,
-        &form.care_home_telephone,
         &form.expected_benefits,
-    ]
-    .iter()
-    .filter(|v| v.is_some())
-    .count();
-    specific || general >= 2 || (is_reply && general >= 1)
+    ]);
+    let contact = count(&[&form.applicant_email, &form.care_home_telephone]);
+    specific || general >= 2 || general + contact >= 4 || (is_reply && general >= 1)
 }
 
 /// A winmail.dat is listed, and so is every file inside it.
@@ -371,12 +375,33 @@ mod tests {
     }
 
     #[test]
+    fn our_own_messages_are_never_applications() {
+        let p = parse_str(
+            "From: sponsor@icb.example\r\nX-Sponsor-Intake: case-1\r\nSubject: Ready\r\n\r\nName: Ann Lee\r\nCQC number: 1-123456789\r\n",
+        );
+        assert_eq!(p.kind, Kind::Other);
+        assert_eq!(p.envelope.sent_by_us.as_deref(), Some("case-1"));
+    }
+
+    #[test]
     fn signature_alone_is_not_an_application() {
         let p = parse_str(
             "From: a@b.example\r\nSubject: Question\r\n\r\nHow do we apply?\r\n\r\nKind regards\r\nAnn Lee\r\nTel: 0113 496 0000\r\nEmail: ann@b.example\r\nAddress: 1 Elm Road, Leeds\r\n",
         );
         assert_eq!(p.kind, Kind::Other);
         assert!(p.findings.is_empty());
+    }
+
+    #[test]
+    fn thank_you_reply_with_a_signature_is_not_an_application() {
+        let p = parse_str(
+            "From: a@b.example\r\nSubject: RE: approved\r\nIn-Reply-To: <x@y.example>\r\n\r\nThank you very much!\r\n\r\nJo Bloggs\r\nTel: 0113 496 0123\r\nEmail: jo@b.example\r\n",
+        );
+        assert_eq!(p.kind, Kind::Other);
+        let q = parse_str(
+            "From: a@b.example\r\nSubject: RE: form\r\nIn-Reply-To: <x@y.example>\r\n\r\nRole: Deputy Manager\r\n",
+        );
+        assert_eq!(q.kind, Kind::Application);
     }
 
     #[test]

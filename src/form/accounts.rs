@@ -205,7 +205,7 @@ pub fn shared_mailbox_answer(lines: &[&str]) -> SharedMailboxAnswer {
     let mut answer = SharedMailboxAnswer::default();
     let segments: Vec<&str> = lines
         .iter()
-        .flat_map(|l| l.split(['\n', ';']))
+        .flat_map(|l| l.split(['\n', ';', ',']))
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
@@ -229,7 +229,35 @@ pub fn shared_mailbox_answer(lines: &[&str]) -> SharedMailboxAnswer {
     answer
 }
 
+/// Words that introduce a part of the shared mailbox answer when written
+/// without a colon: "owner Jo Bloggs 07700 900100", "called ElmsLeeds".
+const SHARED_LEADS: [&str; 9] = [
+    "mailbox owner",
+    "owned by",
+    "owner",
+    "preferred mailbox name",
+    "preferred name",
+    "mailbox name",
+    "called",
+    "named",
+    "mobile",
+];
+
+fn with_colon(segment: &str) -> std::borrow::Cow<'_, str> {
+    let lower = segment.to_lowercase();
+    if !segment.contains(':')
+        && let Some(lead) = SHARED_LEADS.iter().find(|l| lower.starts_with(*l))
+        && let Some(rest) = segment.get(lead.len()..)
+        && rest.starts_with(' ')
+    {
+        return format!("{lead}:{rest}").into();
+    }
+    segment.into()
+}
+
 fn shared_segment(segment: &str, answer: &mut SharedMailboxAnswer) {
+    let segment = with_colon(segment);
+    let segment = segment.as_ref();
     if let Some((label, value)) = segment.split_once(':')
         && label.split_whitespace().count() <= 6
     {
@@ -396,6 +424,13 @@ mod tests {
         ]);
         assert_eq!(b.name.as_deref(), Some("OakLeeds"));
         assert_eq!(b.owner.as_deref(), Some("Ann Lee"));
+        let d = shared_mailbox_answer(&["Yes – TheElmsLeeds, owner Jo Bloggs 07700 900100"]);
+        assert_eq!(d.name.as_deref(), Some("TheElmsLeeds"));
+        assert_eq!(d.owner.as_deref(), Some("Jo Bloggs"));
+        assert_eq!(d.owner_mobile.as_deref(), Some("07700 900100"));
+        let e = shared_mailbox_answer(&["Yes\nMailbox owner: Dawn Whitaker, 07700 900214"]);
+        assert_eq!(e.owner.as_deref(), Some("Dawn Whitaker"));
+        assert_eq!(e.owner_mobile.as_deref(), Some("07700 900214"));
         let c = shared_mailbox_answer(&["No"]);
         assert_eq!(c.required, Some(false));
         assert_eq!(c.name, None);

@@ -518,29 +518,84 @@ const MAX_LABEL_WORDS: usize = 60;
 
 /// Which slot a label asks for, if any.
 pub fn match_label(label: &str) -> Option<Slot> {
-    let words = label_words(label);
+    if let Some(known) = LABELS.with(|m| m.borrow().get(label).copied()) {
+        return known;
+    }
+    let found = match_words(&label_words(label));
+    LABELS.with(|m| {
+        let mut memo = m.borrow_mut();
+        if memo.len() >= MAX_REMEMBERED {
+            memo.clear();
+        }
+        memo.insert(label.to_string(), found);
+    });
+    found
+}
+
+thread_local! {
+    /// Labels already matched: every form repeats the same questions, and
+    /// matching is the costliest step of reading one.
+    static LABELS: std::cell::RefCell<std::collections::HashMap<String, Option<Slot>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// A rule with its phrases split into words once.
+struct Compiled {
+    slot: Slot,
+    groups: Vec<Vec<Vec<&'static str>>>,
+    not: Vec<Vec<&'static str>>,
+    /// For exact rules: the phrases without filler words.
+    exact: Option<Vec<String>>,
+}
+
+static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+    let split = |p: &&'static str| p.split(' ').collect::<Vec<_>>();
+    RULES
+        .iter()
+        .map(|r| Compiled {
+            slot: r.slot,
+            groups: r
+                .groups
+                .iter()
+                .map(|g| g.iter().map(split).collect())
+                .collect(),
+            not: r.not.iter().map(split).collect(),
+            exact: r.exact.then(|| {
+                r.groups
+                    .first()
+                    .map(|g| g.iter().map(|p| without_filler(p)).collect())
+                    .unwrap_or_default()
+            }),
+        })
+        .collect()
+});
+
+fn has_words(words: &[String], phrase: &[&str]) -> bool {
+    words
+        .windows(phrase.len())
+        .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
+}
+
+fn match_words(words: &[String]) -> Option<Slot> {
     if words.is_empty() || words.len() > MAX_LABEL_WORDS {
         return None;
     }
-    let meaningful: Vec<&str> = words
+    let joined = words
         .iter()
         .map(String::as_str)
         .filter(|w| !FILLER.contains(w))
-        .collect();
-    let joined = meaningful.join(" ");
-    RULES
+        .collect::<Vec<_>>()
+        .join(" ");
+    COMPILED
         .iter()
-        .find(|r| {
-            if r.exact {
-                return r
-                    .groups
-                    .first()
-                    .is_some_and(|g| g.iter().any(|p| without_filler(p) == joined));
+        .find(|r| match &r.exact {
+            Some(phrases) => phrases.contains(&joined),
+            None => {
+                r.groups
+                    .iter()
+                    .all(|g| g.iter().any(|p| has_words(words, p)))
+                    && !r.not.iter().any(|p| has_words(words, p))
             }
-            r.groups
-                .iter()
-                .all(|g| g.iter().any(|p| contains_phrase(&words, p)))
-                && !r.not.iter().any(|p| contains_phrase(&words, p))
         })
         .map(|r| r.slot)
 }

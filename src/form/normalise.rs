@@ -281,6 +281,16 @@ pub fn is_valid_email(value: &str) -> bool {
 /// `0113 496 0000`, `(0113) 496 0645`, `+44 (0)113 496 0871`, `07700 900123`,
 /// with an optional extension. A number abroad (`+1 (212) 555-0147`) is not.
 pub fn is_uk_phone(raw: &str) -> bool {
+    if is_uk_number(raw) {
+        return true;
+    }
+    // "0113 496 0000 / 07700 900123", "Tel 0113 496 0000": the first number.
+    find_phone(raw)
+        .and_then(|(s, e)| raw.get(s..e))
+        .is_some_and(|first| first.len() < raw.trim().len() && is_uk_number(first))
+}
+
+fn is_uk_number(raw: &str) -> bool {
     let lower = raw.trim().to_lowercase();
     // An extension is not part of the number.
     let main = ["ext", "extn", "x"]
@@ -364,8 +374,18 @@ pub fn join_address<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
-/// Values that mean "nothing given" in a text field.
+/// Values that mean "nothing given" in a text field, including template
+/// prompts left in place ("[Enter name]", Word's "Click or tap here to
+/// enter text.").
 pub fn is_placeholder(value: &str) -> bool {
+    let trimmed = value.trim();
+    let prompt = (trimmed.starts_with('[') && trimmed.ends_with(']'))
+        || (trimmed.starts_with('<') && trimmed.ends_with('>') && !trimmed.contains('@'))
+        || trimmed.to_lowercase().starts_with("click or tap here")
+        || trimmed.to_lowercase().starts_with("click here to enter");
+    if prompt {
+        return true;
+    }
     let t = value
         .trim()
         .trim_matches(|c: char| c == '.' || c == '-' || c == '–' || c.is_whitespace())
@@ -501,6 +521,8 @@ mod tests {
             "07700 900123",
             "020 7946 0381",
             "0113 496 0000 ext 12",
+            "0113 496 0000 / 07700 900123",
+            "Tel 0113 496 0000",
         ] {
             assert!(is_uk_phone(ok), "{ok}");
         }
@@ -527,6 +549,15 @@ mod tests {
             Some("07700 900522")
         );
         assert!(!is_phone_like("jane.smith"));
+    }
+
+    #[test]
+    fn template_prompts_are_placeholders() {
+        assert!(is_placeholder("[Enter name]"));
+        assert!(is_placeholder("Click or tap here to enter text."));
+        assert!(is_placeholder("N/A"));
+        assert!(!is_placeholder("Jane Smith"));
+        assert!(!is_placeholder("<jane@x.example.org>"));
     }
 
     #[test]
