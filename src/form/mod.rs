@@ -1,6 +1,7 @@
 //! The application form of Appendix 1: its fields, the values a care home gave,
 //! and where each value came from. Pure data and pure functions: no IO.
 
+pub mod accounts;
 pub mod document;
 pub mod extract;
 pub mod fields;

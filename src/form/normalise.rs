@@ -1,1 +1,586 @@
-//! TODO: normalisers (CQC identifier, yes/no, numbers, phones, addresses).
+//! Pure normalisations of the values people write: CQC identifiers, yes/no
+//! answers, counts, email addresses, UK telephone numbers, addresses.
+//! Nothing here allocates more than the value itself or can panic.
+
+/// The dash-like characters people (and Word) put between `1` and the digits.
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '–' | '—' | '‑' | '‐' | '−')
+}
+
+/// Reads a CQC identifier (`1-` and 9 to 11 digits) out of what was written:
+/// `"1 - 1234 56789"`, `"CQC 1-123456789"`, `"Location ID: 1-123456789"`.
+/// `None` when no such identifier can be read.
+pub fn cqc(raw: &str) -> Option<String> {
+    let chars: Vec<char> = raw.chars().collect();
+    for (start, &c) in chars.iter().enumerate() {
+        let after_boundary = start == 0
+            || !chars
+                .get(start.wrapping_sub(1))
+                .is_some_and(|p| p.is_alphanumeric());
+        if c != '1' || !after_boundary {
+            continue;
+        }
+        if let Some(digits) = digits_after_dash(chars.get(start + 1..).unwrap_or(&[]))
+            && (9..=11).contains(&digits.len())
+        {
+            return Some(format!("1-{digits}"));
+        }
+    }
+    // Some write the identifier without its dash: "1123456789".
+    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() >= 10
+        && compact.len() <= 12
+        && compact.starts_with('1')
+        && compact.chars().all(|c| c.is_ascii_digit())
+    {
+        return compact.get(1..).map(|d| format!("1-{d}"));
+    }
+    None
+}
+
+/// After the leading `1`: optional spaces, one dash, then digits that may be
+/// broken by spaces. Stops at anything else; a trailing letter spoils it.
+fn digits_after_dash(rest: &[char]) -> Option<String> {
+    let mut i = 0;
+    while rest.get(i).is_some_and(|c| c.is_whitespace()) {
+        i += 1;
+    }
+    if !rest.get(i).is_some_and(|&c| is_dash(c)) {
+        return None;
+    }
+    i += 1;
+    while rest.get(i).is_some_and(|c| c.is_whitespace()) {
+        i += 1;
+    }
+    let mut digits = String::new();
+    while let Some(&c) = rest.get(i) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if c == ' ' && rest.get(i + 1).is_some_and(|d| d.is_ascii_digit()) {
+            // a space inside the number: "1234 56789"
+        } else if c.is_alphanumeric() {
+            return None;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    (!digits.is_empty()).then_some(digits)
+}
+
+/// True for the canonical form `1-` + 9..=11 digits.
+pub fn is_canonical_cqc(value: &str) -> bool {
+    value
+        .strip_prefix("1-")
+        .is_some_and(|d| (9..=11).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()))
+}
+
+const CHECKED: [&str; 9] = ["☒", "☑", "✓", "✔", "✅", "[x]", "(x)", "[✓]", "[✔]"];
+const UNCHECKED: [&str; 4] = ["☐", "[ ]", "( )", "[]"];
+
+/// Reads a Yes/No answer as people write it. `None` when unanswered or
+/// when the `Yes/No` placeholder was left untouched.
+pub fn yes_no(raw: &str) -> Option<bool> {
+    let lower = raw.trim().to_lowercase();
+    if lower.is_empty() {
+        return None;
+    }
+    if let Some(answer) = checkbox_answer(&lower) {
+        return Some(answer);
+    }
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(first) = words.first() else {
+        // Only marks and punctuation: a lone tick is a yes, a cross a no.
+        return lone_mark(&lower);
+    };
+    let second = words.get(1).copied().unwrap_or("");
+    // The untouched placeholder "Yes/No", "Y/N", "Yes or No".
+    let pair =
+        |a: &str, b: &str| (is_yes_word(a) && is_no_word(b)) || (is_no_word(a) && is_yes_word(b));
+    if pair(first, second) || (second == "or" && pair(first, words.get(2).copied().unwrap_or(""))) {
+        return None;
+    }
+    if words.len() == 1 && *first == "x" {
+        return Some(true);
+    }
+    if is_yes_word(first) {
+        return Some(true);
+    }
+    if is_no_word(first) {
+        return Some(false);
+    }
+    match *first {
+        "completed" | "complete" | "done" | "confirmed" | "correct" | "true" | "yeah" | "yep"
+        | "ok" | "tick" | "ticked" | "absolutely" | "definitely" | "certainly" => Some(true),
+        "not" | "none" | "nope" | "false" | "never" | "nil" | "zero" => Some(false),
+        _ => lone_mark(&lower),
+    }
+}
+
+fn is_yes_word(w: &str) -> bool {
+    matches!(w, "yes" | "y")
+}
+
+fn is_no_word(w: &str) -> bool {
+    matches!(w, "no" | "n" | "na" | "nope")
+}
+
+fn lone_mark(lower: &str) -> Option<bool> {
+    let t = lower.trim();
+    if CHECKED.iter().any(|m| t.starts_with(m)) {
+        Some(true)
+    } else if ["✗", "✘", "❌"].iter().any(|m| t.starts_with(m)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// "[x] Yes [ ] No", "☒ Yes ☐ No", "Yes ☒ No ☐": the option beside the
+/// checked mark is the answer.
+fn checkbox_answer(lower: &str) -> Option<bool> {
+    let mut tokens: Vec<(bool, String)> = Vec::new(); // (is_checked_mark, word)
+    let mut rest = lower;
+    let mut any_mark = false;
+    while !rest.is_empty() {
+        if let Some(m) = CHECKED.iter().find(|m| rest.starts_with(**m)) {
+            tokens.push((true, String::new()));
+            any_mark = true;
+            rest = rest.get(m.len()..).unwrap_or("");
+            continue;
+        }
+        if let Some(m) = UNCHECKED.iter().find(|m| rest.starts_with(**m)) {
+            tokens.push((false, "\u{0}".into()));
+            rest = rest.get(m.len()..).unwrap_or("");
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        if c.is_alphanumeric() {
+            let end = rest
+                .char_indices()
+                .find(|(_, ch)| !ch.is_alphanumeric())
+                .map_or(rest.len(), |(i, _)| i);
+            tokens.push((false, rest.get(..end).unwrap_or("").to_string()));
+            rest = rest.get(end..).unwrap_or("");
+        } else {
+            rest = rest.get(c.len_utf8()..).unwrap_or("");
+        }
+    }
+    if !any_mark {
+        return None;
+    }
+    let answer_of = |w: &str| match w {
+        "yes" | "y" => Some(true),
+        "no" | "n" => Some(false),
+        _ => None,
+    };
+    // Marks stand either before their options ("☒ Yes ☐ No") or after them
+    // ("Yes ☒ No ☐"); the first token tells which.
+    let marks_first = tokens
+        .first()
+        .is_some_and(|(checked, w)| *checked || w == "\u{0}");
+    for (i, (checked, _)) in tokens.iter().enumerate() {
+        if !checked {
+            continue;
+        }
+        let option = if marks_first {
+            tokens.get(i + 1)
+        } else {
+            i.checked_sub(1).and_then(|p| tokens.get(p))
+        };
+        if let Some(a) = option.and_then(|(_, w)| answer_of(w)) {
+            return Some(a);
+        }
+    }
+    None
+}
+
+const NUMBER_WORDS: [&str; 21] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+/// A number written at the start of a value, in digits or words: `"2"`,
+/// `"2.0"` (a spreadsheet cell), `"Two accounts:"`, `"None – shared mailbox
+/// only"` (0), `"a single account"` (1).
+pub fn count(raw: &str) -> Option<u32> {
+    let lower = raw.trim().to_lowercase();
+    let mut words = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .filter(|w| !w.is_empty());
+    let mut first = words.next()?.trim_end_matches('.');
+    if matches!(first, "a" | "an" | "just" | "only") {
+        first = words.next()?.trim_end_matches('.');
+    }
+    if let Some(whole) = first.strip_suffix(".0").or(Some(first))
+        && let Ok(n) = whole.parse::<u32>()
+    {
+        return Some(n);
+    }
+    if let Some(n) = NUMBER_WORDS.iter().position(|w| *w == first) {
+        return u32::try_from(n).ok();
+    }
+    match first {
+        "none" | "no" | "nil" | "nothing" => Some(0),
+        "single" => Some(1),
+        "couple" => Some(2),
+        _ => None,
+    }
+}
+
+/// An email address as written, trimmed and lower-cased, without `mailto:`
+/// or angle brackets.
+pub fn email(raw: &str) -> String {
+    let t = raw
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches(['>', '.', ',', ';']);
+    let t = t.strip_prefix("mailto:").unwrap_or(t);
+    t.trim().to_lowercase()
+}
+
+/// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
+pub fn is_valid_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    let ok_char = |c: char| c.is_alphanumeric() || "._%+-'!#$&*/=?^`{|}~".contains(c);
+    !local.is_empty()
+        && local.chars().all(ok_char)
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && domain.contains('.')
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+}
+
+/// A UK telephone number, landline or mobile, as people write it:
+/// `0113 496 0000`, `(0113) 496 0645`, `+44 (0)113 496 0871`, `07700 900123`,
+/// with an optional extension. A number abroad (`+1 (212) 555-0147`) is not.
+pub fn is_uk_phone(raw: &str) -> bool {
+    let lower = raw.trim().to_lowercase();
+    // An extension is not part of the number.
+    let main = ["ext", "extn", "x"]
+        .iter()
+        .filter_map(|e| lower.find(&format!(" {e}")))
+        .min()
+        .and_then(|i| lower.get(..i))
+        .unwrap_or(&lower);
+    if main
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || " +()-.".contains(c)))
+    {
+        return false;
+    }
+    let national = if let Some(rest) = main.trim().strip_prefix("+44") {
+        rest.replacen("(0)", "", 1)
+    } else if let Some(rest) = main.trim().strip_prefix("0044") {
+        rest.replacen("(0)", "", 1)
+    } else if main.trim_start().starts_with('+') {
+        return false;
+    } else {
+        main.to_string()
+    };
+    let digits: String = national.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = if digits.starts_with('0') {
+        digits
+    } else {
+        format!("0{digits}")
+    };
+    let second = digits.chars().nth(1).unwrap_or('0');
+    (10..=11).contains(&digits.len()) && matches!(second, '1' | '2' | '3' | '5' | '7' | '8')
+}
+
+/// Finds a telephone-looking run (10 or more digits with spaces, brackets,
+/// `+` or dashes) in a value: `"Jane Smith – 07700 900123"` gives the number.
+pub fn find_phone(text: &str) -> Option<(usize, usize)> {
+    let allowed = |c: char| c.is_ascii_digit() || " +()-".contains(c);
+    let mut start = None;
+    let mut prev = ' ';
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\u{0}')))
+    {
+        let inside = c != '\u{0}' && allowed(c);
+        // A number does not start inside a word ("dev.patel2").
+        let at_boundary = !(prev.is_alphanumeric() || "._@".contains(prev));
+        prev = c;
+        match (start, inside) {
+            (None, true) if at_boundary && (c.is_ascii_digit() || c == '+' || c == '(') => {
+                start = Some(i);
+            }
+            (Some(s), false) => {
+                let run = text.get(s..i).unwrap_or("");
+                let trimmed = run.trim_end_matches([' ', '-', '(']);
+                if trimmed.chars().filter(char::is_ascii_digit).count() >= 10 {
+                    return Some((s, s + trimmed.len()));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// True when the whole value is a telephone number.
+pub fn is_phone_like(text: &str) -> bool {
+    let t = text.trim();
+    find_phone(t).is_some_and(|(s, e)| s == 0 && e == t.len())
+}
+
+/// Joins address lines with `", "`, dropping empty lines and the commas
+/// people already put at line ends.
+pub fn join_address<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    lines
+        .into_iter()
+        .flat_map(|l| l.split('\n'))
+        .map(|l| l.trim().trim_end_matches(',').trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Values that mean "nothing given" in a text field.
+pub fn is_placeholder(value: &str) -> bool {
+    let t = value
+        .trim()
+        .trim_matches(|c: char| c == '.' || c == '-' || c == '–' || c.is_whitespace())
+        .to_lowercase();
+    matches!(
+        t.as_str(),
+        "" | "n/a"
+            | "na"
+            | "n.a"
+            | "none"
+            | "nil"
+            | "tbc"
+            | "tba"
+            | "?"
+            | "not applicable"
+            | "x"
+            | "yes/no"
+            | "y/n"
+            | "[name]"
+            | "name"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn cqc_forms_people_write() {
+        assert_eq!(cqc("1-123456789").as_deref(), Some("1-123456789"));
+        assert_eq!(cqc("1 - 1234 56789").as_deref(), Some("1-123456789"));
+        assert_eq!(cqc("1 – 1095 23847").as_deref(), Some("1-109523847"));
+        assert_eq!(cqc("CQC 1-116384920").as_deref(), Some("1-116384920"));
+        assert_eq!(
+            cqc("Location ID: 1-119876543").as_deref(),
+            Some("1-119876543")
+        );
+        assert_eq!(cqc("1-10293847561 ").as_deref(), Some("1-10293847561"));
+        assert_eq!(cqc("1123456789").as_deref(), Some("1-123456789"));
+    }
+
+    #[test]
+    fn cqc_unreadable_values() {
+        assert_eq!(cqc("1-10987654"), None);
+        assert_eq!(cqc("VNX4T"), None);
+        assert_eq!(cqc("11-123456789"), None);
+        assert_eq!(cqc("1-123456789012"), None);
+        assert!(!is_canonical_cqc("1-10987654"));
+        assert!(is_canonical_cqc("1-2847193650"));
+    }
+
+    #[test]
+    fn yes_no_variants() {
+        for yes in [
+            "Yes",
+            "Y",
+            "yes - completed March 2024",
+            "Yes/",
+            "Yes/ ",
+            "✓",
+            "☑",
+            "[x] Yes [ ] No",
+            "☒ Yes ☐ No",
+            "Yes ☒ No ☐",
+            "Yes – standards met",
+            "Completed",
+            "X",
+        ] {
+            assert_eq!(yes_no(yes), Some(true), "{yes}");
+        }
+        for no in [
+            "No",
+            "N",
+            "n/a",
+            "N/A",
+            "/No",
+            "No – we are working through it",
+            "[ ] Yes [x] No",
+            "☐ Yes ☒ No",
+            "Not yet",
+            "None",
+        ] {
+            assert_eq!(yes_no(no), Some(false), "{no}");
+        }
+        for none in [
+            "",
+            "Yes/No",
+            "Y/N",
+            "Yes / No",
+            "yes or no",
+            "maybe",
+            "No/Yes",
+        ] {
+            assert_eq!(yes_no(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn counts_in_digits_and_words() {
+        assert_eq!(count("2"), Some(2));
+        assert_eq!(count("2.0"), Some(2));
+        assert_eq!(count("Two accounts:"), Some(2));
+        assert_eq!(count("five"), Some(5));
+        assert_eq!(count("None – shared mailbox only"), Some(0));
+        assert_eq!(count("a single account"), Some(1));
+        assert_eq!(count("Jane Smith"), None);
+        assert_eq!(count(""), None);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email(" Jane.Smith@Example.CO.UK "),
+            "jane.smith@example.co.uk"
+        );
+        assert_eq!(email("mailto:a@b.org"), "a@b.org");
+        assert!(is_valid_email("jane.smith@example.co.uk"));
+        assert!(!is_valid_email(
+            "kerry-ann.walsh.brooksidecare.example.co.uk"
+        ));
+        assert!(!is_valid_email("jane@localhost"));
+        assert!(!is_valid_email("jane smith@example.org"));
+    }
+
+    #[test]
+    fn uk_phones() {
+        for ok in [
+            "0113 496 0000",
+            "(0113) 496 0645",
+            "+44 (0)113 496 0871",
+            "+44 113 496 0871",
+            "07700 900123",
+            "020 7946 0381",
+            "0113 496 0000 ext 12",
+        ] {
+            assert!(is_uk_phone(ok), "{ok}");
+        }
+        for bad in [
+            "+1 (212) 555-0147",
+            "12345",
+            "0113 496",
+            "call me",
+            "001 212 555 0147",
+        ] {
+            assert!(!is_uk_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_inside_text() {
+        let t = "Jane Smith – 07700 900123";
+        let (s, e) = find_phone(t).unwrap_or((0, 0));
+        assert_eq!(&t[s..e], "07700 900123");
+        assert!(is_phone_like("+44 (0)7700 900123"));
+        let t = "dev.patel2 - 07700 900522";
+        assert_eq!(
+            find_phone(t).and_then(|(s, e)| t.get(s..e)),
+            Some("07700 900522")
+        );
+        assert!(!is_phone_like("jane.smith"));
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(
+            join_address(["14 Rosehill Avenue\nHeadingley,", "Leeds", "", "LS6 3QZ"]),
+            "14 Rosehill Avenue, Headingley, Leeds, LS6 3QZ"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn cqc_never_panics_and_is_canonical(s in "\\PC{0,40}") {
+            if let Some(v) = cqc(&s) {
+                prop_assert!(is_canonical_cqc(&v));
+            }
+        }
+
+        #[test]
+        fn cqc_reads_any_spacing(d in "[0-9]{9,11}", sp in " {0,2}", dash in "[-–—]") {
+            let written = format!("1{sp}{dash}{sp}{d}");
+            prop_assert_eq!(cqc(&written), Some(format!("1-{d}")));
+        }
+
+        #[test]
+        fn yes_no_never_panics(s in "\\PC{0,30}") {
+            let _ = yes_no(&s);
+        }
+
+        #[test]
+        fn count_reads_digits(n in 0u32..10_000) {
+            prop_assert_eq!(count(&n.to_string()), Some(n));
+        }
+
+        #[test]
+        fn uk_mobile_numbers_are_valid(rest in "[0-9]{9}") {
+            let mobile = format!("07{rest}");
+            prop_assert!(is_uk_phone(&mobile));
+            let intl = format!("+44 7{rest}");
+            prop_assert!(is_uk_phone(&intl));
+        }
+
+        #[test]
+        fn email_lowercases(local in "[A-Za-z]{1,10}", dom in "[A-Za-z]{1,10}") {
+            let e = email(&format!("{local}@{dom}.org"));
+            prop_assert!(is_valid_email(&e));
+            prop_assert_eq!(e.clone(), e.to_lowercase());
+        }
+
+        #[test]
+        fn find_phone_never_panics(s in "\\PC{0,60}") {
+            if let Some((a, b)) = find_phone(&s) {
+                prop_assert!(s.get(a..b).is_some());
+            }
+        }
+    }
+}

@@ -163,7 +163,7 @@ pub fn read(
         Format::Xlsx | Format::Xls | Format::Ods => sheet::read(format, name, bytes, limits),
         Format::Csv => csv::read(name, bytes, limits),
         Format::Pdf => pdf::read(name, bytes, limits),
-        Format::Html => Ok(html::read(name, &String::from_utf8_lossy(bytes))),
+        Format::Html => Ok(html::read(name, &html::decode(bytes))),
         Format::Text => Ok(text::read(name, &String::from_utf8_lossy(bytes))),
         Format::LegacyDoc => Err(ReadError::Unsupported("Word 97-2003 (.doc)".into())),
         Format::Tnef | Format::Other => Err(ReadError::Unsupported("this kind of".into())),

@@ -1,0 +1,317 @@
+//! Replies and forwards in plain text: only the new text at the top of a
+//! reply is the sender's answer; the quoted thread below it is not. A
+//! message forwarded inline is read, less its header lines.
+
+use crate::form::document::{Block, Document};
+
+/// Why a line ends or is skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    /// "On Mon, 17 Jun 2024, Jane wrote:", "-----Original Message-----", or
+    /// an Outlook "From: / Sent: / To: / Subject:" block of a reply.
+    QuoteStart,
+    /// "---------- Forwarded message ---------", "Begin forwarded message:",
+    /// or an Outlook header block whose subject is "FW:".
+    ForwardStart,
+}
+
+/// True for a subject that marks a forward ("FW:", "Fwd:", "TR:", "WG:").
+pub fn is_forward_subject(subject: &str) -> bool {
+    let s = subject.trim_start().to_lowercase();
+    ["fw:", "fwd:", "fw :", "tr:", "wg:"]
+        .iter()
+        .any(|p| s.starts_with(p))
+}
+
+/// The lines a person wrote in this message, numbered from 1 as in the
+/// original text: the quoted thread is cut, `>` lines dropped, forward
+/// headers skipped and the signature after "-- " left out. In a message
+/// whose own subject says it is a forward, the first Outlook header block
+/// starts the forwarded message (Outlook shows the original subject there).
+pub fn new_text(text: &str, forwarded: bool) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    kept_lines(&lines, forwarded)
+        .into_iter()
+        .filter_map(|i| {
+            let line = lines.get(i)?;
+            Some((i + 1, line.replace('\u{a0}', " ").trim_end().to_string()))
+        })
+        .collect()
+}
+
+/// The same cut for a body already read into a document (an HTML body):
+/// text blocks after the start of the quoted thread are dropped, and so
+/// are tables there (a quoted form).
+pub fn cut_document(doc: &Document, forwarded: bool) -> Document {
+    // One line per text line; a table stands as one neutral line.
+    let mut lines: Vec<&str> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for (b, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Text { text, .. } => {
+                for line in text.split('\n') {
+                    lines.push(line);
+                    owner.push(b);
+                }
+            }
+            Block::Table { .. } => {
+                lines.push("\u{1}");
+                owner.push(b);
+            }
+        }
+    }
+    let kept = kept_lines(&lines, forwarded);
+    let mut out = Document::new(doc.source.clone());
+    let mut last = None;
+    for i in kept {
+        let Some(&b) = owner.get(i) else { continue };
+        if last == Some(b) {
+            continue;
+        }
+        last = Some(b);
+        if let Some(block) = doc.blocks.get(b) {
+            out.blocks.push(block.clone());
+        }
+    }
+    out
+}
+
+/// Indices of the lines a person wrote in this message.
+fn kept_lines(lines: &[&str], forwarded: bool) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut forward_pending = forwarded;
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        let trimmed = line.trim();
+        if trimmed.starts_with('>') {
+            i += 1;
+            continue;
+        }
+        if *line == "-- " || trimmed == "--" {
+            // A signature runs to the next forward or quote marker.
+            i = skip_until_marker(lines, i + 1);
+            continue;
+        }
+        let mark = match mark_at(lines, i) {
+            Some(Mark::QuoteStart) if forward_pending && is_header_block(lines, i) => {
+                Some(Mark::ForwardStart)
+            }
+            other => other,
+        };
+        match mark {
+            Some(Mark::QuoteStart) => break,
+            Some(Mark::ForwardStart) => {
+                forward_pending = false;
+                i = skip_forward_header(lines, i);
+                continue;
+            }
+            None => {}
+        }
+        out.push(i);
+        i += 1;
+    }
+    out
+}
+
+/// An Outlook header block starts here, or right after this marker line.
+fn is_header_block(lines: &[&str], i: usize) -> bool {
+    header_block_kind(lines, i).is_some() || header_block_kind(lines, i + 1).is_some()
+}
+
+fn skip_until_marker(lines: &[&str], mut i: usize) -> usize {
+    while i < lines.len() && mark_at(lines, i).is_none() {
+        i += 1;
+    }
+    i
+}
+
+fn lower(line: &str) -> String {
+    line.trim().trim_start_matches('*').to_lowercase()
+}
+
+fn is_forward_marker(l: &str) -> bool {
+    (l.contains("forwarded message") && l.starts_with('-'))
+        || l.starts_with("begin forwarded message")
+        || l.starts_with("-------- forwarded message")
+        || l == "forwarded message:"
+}
+
+/// A header line of a quoted or forwarded message.
+fn header_name(line: &str) -> Option<&'static str> {
+    let l = lower(line);
+    [
+        "from:",
+        "sent:",
+        "date:",
+        "to:",
+        "cc:",
+        "subject:",
+        "reply-to:",
+        "importance:",
+    ]
+    .into_iter()
+    .find(|h| l.starts_with(h))
+}
+
+fn mark_at(lines: &[&str], i: usize) -> Option<Mark> {
+    let l = lower(lines.get(i)?);
+    if is_forward_marker(&l) {
+        return Some(Mark::ForwardStart);
+    }
+    if l.contains("original message") && l.starts_with('-') {
+        return Some(header_block_kind(lines, i + 1).unwrap_or(Mark::QuoteStart));
+    }
+    if is_wrote_line(lines, i) {
+        return Some(Mark::QuoteStart);
+    }
+    if header_name(lines.get(i)?) == Some("from:") {
+        return header_block_kind(lines, i);
+    }
+    None
+}
+
+/// "On ... wrote:" (Gmail and Apple split it over two lines at times).
+fn is_wrote_line(lines: &[&str], i: usize) -> bool {
+    let l = lower(lines.get(i).unwrap_or(&""));
+    let next = lines.get(i + 1).map(|n| lower(n)).unwrap_or_default();
+    let starts = l.starts_with("on ") || l.starts_with("le ") || l.starts_with("am ");
+    starts && (l.ends_with("wrote:") || (next.ends_with("wrote:") && !l.ends_with('.')))
+}
+
+/// An Outlook-style block "From: / Sent: / To: / Subject:" starting near
+/// `start`: a forward when its subject starts with FW/Fwd, else a quote.
+fn header_block_kind(lines: &[&str], start: usize) -> Option<Mark> {
+    let mut names = Vec::new();
+    let mut subject = String::new();
+    for line in lines.iter().skip(start).take(8) {
+        if line.trim().is_empty() && !names.is_empty() {
+            break;
+        }
+        if let Some(name) = header_name(line) {
+            names.push(name);
+            if name == "subject:" {
+                subject = lower(line)
+                    .trim_start_matches("subject:")
+                    .trim()
+                    .to_string();
+            }
+        }
+    }
+    let is_block = names.first() == Some(&"from:")
+        && names.iter().any(|n| *n == "sent:" || *n == "date:")
+        && names.iter().any(|n| *n == "to:" || *n == "subject:");
+    if !is_block {
+        return None;
+    }
+    let forward = ["fw:", "fwd:", "fw ", "tr:", "wg:"]
+        .iter()
+        .any(|p| subject.starts_with(p));
+    Some(if forward {
+        Mark::ForwardStart
+    } else {
+        Mark::QuoteStart
+    })
+}
+
+/// Skips the marker line and the forwarded message's header lines.
+fn skip_forward_header(lines: &[&str], mut i: usize) -> usize {
+    i += 1;
+    let mut seen_header = false;
+    while let Some(line) = lines.get(i) {
+        if header_name(line).is_some() {
+            seen_header = true;
+        } else if line.trim().is_empty() {
+            if seen_header {
+                return i;
+            }
+        } else if seen_header && line.starts_with([' ', '\t']) {
+            // a folded header line
+        } else {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<String> {
+        new_text(t, false).into_iter().map(|(_, l)| l).collect()
+    }
+
+    #[test]
+    fn outlook_reply_is_cut() {
+        let t = "Our CQC number is 1-108765432.\n\nBethan\n\nFrom: Sponsor <s@x.example>\nSent: 11 June 2024 10:41\nTo: Bethan\nSubject: RE: NHSmail application\n\nPlease send:\n- CQC registration number";
+        assert_eq!(
+            texts(t),
+            vec!["Our CQC number is 1-108765432.", "", "Bethan", ""]
+        );
+    }
+
+    #[test]
+    fn gmail_reply_and_quote_lines_are_cut() {
+        let t = "Yes please.\n\nOn Mon, 17 Jun 2024 at 16:02, Sponsor <s@x.example>\nwrote:\n> Name:\n> Role:";
+        assert_eq!(texts(t), vec!["Yes please.", ""]);
+        assert_eq!(texts("> Name: Old\nName: New"), vec!["Name: New"]);
+    }
+
+    #[test]
+    fn original_message_marker_is_cut() {
+        let t = "Thanks\n-----Original Message-----\nFrom: a\nSent: b\nTo: c\nSubject: RE: x\n\nName: Old";
+        assert_eq!(texts(t), vec!["Thanks"]);
+    }
+
+    #[test]
+    fn inline_forward_is_read_without_its_headers() {
+        let t = "Please see below.\n\n---------- Forwarded message ---------\nFrom: Home <h@x.example>\nDate: Mon, 17 Jun 2024\nSubject: NHSmail application\nTo: <t@x.example>\n\n\nName: Linda Barker\n";
+        let got = new_text(t, false);
+        assert!(
+            got.iter()
+                .any(|(n, l)| l == "Name: Linda Barker" && *n == 10)
+        );
+        assert!(!got.iter().any(|(_, l)| l.starts_with("From:")));
+    }
+
+    #[test]
+    fn outlook_forward_is_read() {
+        let t = "FYI\n\nFrom: Home <h@x.example>\nSent: 17 June 2024 16:02\nTo: Team\nSubject: FW: NHSmail application\n\nRole: Manager";
+        assert!(texts(t).contains(&"Role: Manager".to_string()));
+    }
+
+    #[test]
+    fn outlook_forward_by_outer_subject() {
+        let t = "FYI\n\nFrom: Home <h@x.example>\nSent: 17 June 2024 16:02\nTo: Team\nSubject: NHSmail application\n\nRole: Manager\n\nFrom: Sponsor\nSent: 1 June\nTo: Home\nSubject: RE: x\n\nRole: Old";
+        let lines: Vec<String> = new_text(t, true).into_iter().map(|(_, l)| l).collect();
+        assert!(lines.contains(&"Role: Manager".to_string()));
+        assert!(!lines.contains(&"Role: Old".to_string()));
+        assert!(is_forward_subject("FW: NHSmail"));
+        assert!(!is_forward_subject("RE: NHSmail"));
+    }
+
+    #[test]
+    fn quoted_thread_in_a_document_is_dropped() {
+        let mut doc = Document::new("email body");
+        doc.push_text("Role: Manager", "paragraph 1");
+        doc.push_text("From: Sponsor <s@x.example>", "paragraph 2");
+        doc.push_text("Sent: 1 June 2024", "paragraph 3");
+        doc.push_text("To: Home", "paragraph 4");
+        doc.push_text("Subject: RE: form", "paragraph 5");
+        doc.blocks.push(Block::Table {
+            rows: Vec::new(),
+            place: "table 1".into(),
+        });
+        let cut = cut_document(&doc, false);
+        assert_eq!(cut.blocks.len(), 1);
+    }
+
+    #[test]
+    fn signature_is_left_out() {
+        assert_eq!(
+            texts("Name: Ann\n-- \nAnn Lee\nTel: 0113 496 0000"),
+            vec!["Name: Ann"]
+        );
+    }
+}
