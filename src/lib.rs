@@ -39,6 +39,7 @@
 //! - [`daemon`]: the long-running loops and shutdown.
 //! - [`cli`]: one module per command of the binary.
 
+pub mod actions;
 pub mod app;
 pub mod calendar;
 pub mod case;

@@ -67,6 +67,31 @@ enum CasesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Approve a case that is ready for decision; the care home is told (section 3).
+    Approve {
+        reference: String,
+        /// A note for the history.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Reject a case; the care home gets the reasons and the alternatives (section 4).
+    Reject {
+        reference: String,
+        /// The reasons, sent to the care home.
+        #[arg(long)]
+        reason: String,
+    },
+    /// What to create in the NHSmail portal for an approved case (section 5).
+    Pack {
+        reference: String,
+        /// A CSV for bulk creation instead of the readable list.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Record that the accounts exist; sends the care home the first-login guidance.
+    Registered { reference: String },
+    /// Check that no case's history has been altered.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -119,6 +144,34 @@ async fn run_async(
         Command::Cases {
             command: CasesCommand::Show { reference, json },
         } => cli::cases::show(&app, &reference, json, &mut stdout.lock()).await,
+        Command::Cases {
+            command: CasesCommand::Approve { reference, note },
+        } => {
+            let verdict = sponsor_intake::case::decision::Verdict::Approve;
+            cli::decide::decide(
+                &app,
+                &reference,
+                verdict,
+                note.as_deref(),
+                &mut stdout.lock(),
+            )
+            .await
+        }
+        Command::Cases {
+            command: CasesCommand::Reject { reference, reason },
+        } => {
+            let verdict = sponsor_intake::case::decision::Verdict::Reject;
+            cli::decide::decide(&app, &reference, verdict, Some(&reason), &mut stdout.lock()).await
+        }
+        Command::Cases {
+            command: CasesCommand::Pack { reference, csv },
+        } => cli::decide::pack(&app, &reference, csv, &mut stdout.lock()).await,
+        Command::Cases {
+            command: CasesCommand::Registered { reference },
+        } => cli::decide::registered(&app, &reference, &mut stdout.lock()).await,
+        Command::Cases {
+            command: CasesCommand::Verify,
+        } => cli::decide::verify(&app, &mut stdout.lock()).await,
         Command::Parse { .. } | Command::CheckConfig => Ok(()),
     };
     app.store.close().await;

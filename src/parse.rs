@@ -74,7 +74,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
         .zip(&read)
         .map(|(f, r)| attachment(f, r.role, r.error.as_ref()))
         .collect();
-    if !(maybe_form || has_form_content(&form)) {
+    let is_reply = !envelope.in_reply_to.is_empty() || !envelope.references.is_empty();
+    if !(maybe_form || has_form_content(&form, is_reply)) {
         return not_application(Kind::Other, envelope, attachments);
     }
     let evidence = Evidence {
@@ -111,9 +112,9 @@ fn not_application(kind: Kind, envelope: Envelope, attachments: Vec<Attachment>)
 }
 
 /// A message carries the form when it answers a question only the form
-/// asks, or several of the general ones (a signature alone gives a phone
-/// number and an address, not an application).
-fn has_form_content(form: &Form) -> bool {
+/// asks, or several of the general ones; a reply to an earlier message
+/// may supply a single item. (Signatures are already left out of bodies.)
+fn has_form_content(form: &Form, is_reply: bool) -> bool {
     let specific = form.cqc_registration_number.is_some()
         || form.ig_toolkit_completed.is_some()
         || form.has_existing_nhsmail_accounts.is_some()
@@ -134,7 +135,7 @@ fn has_form_content(form: &Form) -> bool {
     .iter()
     .filter(|v| v.is_some())
     .count();
-    specific || general >= 4
+    specific || general >= 2 || (is_reply && general >= 1)
 }
 
 /// A winmail.dat is listed, and so is every file inside it.
@@ -200,15 +201,17 @@ fn read_file(file: &File, limits: &Limits) -> ReadFile {
 /// What an attachment is, by its content: the form, an assessment report,
 /// or something else (a certificate, a logo).
 fn role_of(doc: &Document, matched: &Matched, format: Format) -> Role {
-    let questions = matched.questions();
-    if questions < FORM_QUESTIONS && is_assessment_report(&doc.plain_text()) {
+    let specific = matched.specific_questions();
+    if specific < 2 && is_assessment_report(&doc.plain_text()) {
         return Role::IgAssessmentReport;
     }
     let office = matches!(
         format,
         Format::Docx | Format::Odt | Format::Xlsx | Format::Xls | Format::Ods | Format::Csv
     );
-    if questions >= FORM_QUESTIONS || (office && questions >= 2) {
+    let questions = matched.questions();
+    let looks_like_form = specific >= 1 && (questions >= FORM_QUESTIONS || office);
+    if looks_like_form {
         Role::ApplicationForm
     } else {
         Role::Other
@@ -263,7 +266,7 @@ fn unreadable(file: &File, error: &ReadError) -> Finding {
 /// survives only there), else the plain text less any quoted thread.
 fn body_document(body: &Body) -> Document {
     if let Some(html) = &body.html {
-        let doc = quotes::cut_document(&readers::html::read(body.source, html), body.forwarded);
+        let doc = html_body(body.source, html, body.forwarded);
         if !doc.blocks.is_empty() || body.text.is_none() {
             return doc;
         }
@@ -272,6 +275,37 @@ fn body_document(body: &Body) -> Document {
     for (number, line) in quotes::new_text(body.text.as_deref().unwrap_or(""), body.forwarded) {
         doc.push_text(line, format!("line {number}"));
     }
+    doc
+}
+
+/// An HTML body: what the sender wrote and any message forwarded in it
+/// (the HTML reader tells the parts of a thread apart), each part less its
+/// signature and any quoted thread the reader did not recognise.
+fn html_body(source: &str, html: &str, forwarded: bool) -> Document {
+    use readers::html::Part;
+    let split = readers::html::read_split(source, html);
+    let keep = |part: Part| match part {
+        Part::New | Part::Forwarded => true,
+        Part::Unlabelled => forwarded,
+        Part::Quoted => false,
+    };
+    let mut doc = Document::new(source);
+    let mut group = Document::new(source);
+    let mut group_part = None;
+    for (part, block) in split.blocks {
+        if !keep(part) {
+            continue;
+        }
+        if group_part.is_some_and(|p| p != part) {
+            doc.blocks
+                .extend(quotes::cut_document(&group, false).blocks);
+            group.blocks.clear();
+        }
+        group_part = Some(part);
+        group.blocks.push(block);
+    }
+    doc.blocks
+        .extend(quotes::cut_document(&group, false).blocks);
     doc
 }
 
@@ -339,7 +373,7 @@ mod tests {
     #[test]
     fn signature_alone_is_not_an_application() {
         let p = parse_str(
-            "From: a@b.example\r\nSubject: Question\r\n\r\nHow do we apply?\r\n\r\nAnn Lee\r\nTel: 0113 496 0000\r\nEmail: ann@b.example\r\n",
+            "From: a@b.example\r\nSubject: Question\r\n\r\nHow do we apply?\r\n\r\nKind regards\r\nAnn Lee\r\nTel: 0113 496 0000\r\nEmail: ann@b.example\r\nAddress: 1 Elm Road, Leeds\r\n",
         );
         assert_eq!(p.kind, Kind::Other);
         assert!(p.findings.is_empty());

@@ -1,7 +1,17 @@
 //! What an incoming message leads to. The loop rules come first: we never
-//! answer ourselves, an automatic reply or a bounce.
+//! answer ourselves, an automatic reply or a bounce. Then who may touch a
+//! case: only an administrator decides, only the care home adds to its case.
 
 use crate::message::Kind;
+
+/// A case that a message answers (by its thread, the reference in its
+/// subject, or its sender's one open case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseLink {
+    pub reference: String,
+    /// The sender is the care home's applicant, contact or a known address of the case.
+    pub sender_known: bool,
+}
 
 /// The facts about one message that decide its route.
 #[derive(Clone, Debug, Default)]
@@ -13,8 +23,11 @@ pub struct RouteFacts {
     pub sent_by_us: bool,
     /// Our own addresses, lower-cased.
     pub own_addresses: Vec<String>,
-    /// The reference of the case this message answers (by thread or subject), if any.
-    pub answers_case: Option<String>,
+    /// The sender is a configured administrator.
+    pub from_admin: bool,
+    pub answers_case: Option<CaseLink>,
+    /// Its new text starts with "approve" or "reject".
+    pub looks_like_decision: bool,
     /// Taken in from a backlog without replies.
     pub quiet: bool,
 }
@@ -26,8 +39,17 @@ pub enum Route {
     Ignore { reason: &'static str },
     /// Open a case; `reply` says whether to send the receipt.
     OpenCase { reply: bool },
-    /// Record it on an existing case.
+    /// The care home writes about its case: merge what it supplies.
     JoinCase { reference: String },
+    /// An administrator writes about a case: a decision if it carries the code.
+    Administrator { reference: String },
+    /// About a case, from an address the case does not know: held and reported.
+    Held { reference: String },
+    /// Looks like a decision but is not from an administrator: recorded and reported.
+    RefuseDecision {
+        reference: String,
+        reason: &'static str,
+    },
     /// Record it without a case (an enquiry, a thank-you) for the administrators to see.
     Record { reason: &'static str },
 }
@@ -61,16 +83,36 @@ pub fn route(f: &RouteFacts) -> Route {
             reason: "no sender address to reply to",
         };
     }
-    if let Some(reference) = &f.answers_case {
-        return Route::JoinCase {
-            reference: reference.clone(),
+    if let Some(link) = &f.answers_case {
+        let reference = link.reference.clone();
+        return if f.from_admin {
+            Route::Administrator { reference }
+        } else if f.looks_like_decision {
+            Route::RefuseDecision {
+                reference,
+                reason: "it did not come from an administrator's address",
+            }
+        } else if link.sender_known {
+            Route::JoinCase { reference }
+        } else {
+            Route::Held { reference }
         };
     }
     match f.kind {
-        Some(Kind::Application) => Route::OpenCase { reply: !f.quiet },
+        Some(Kind::Application) if !f.from_admin => Route::OpenCase { reply: !f.quiet },
         _ => Route::Record {
             reason: "no application form found",
         },
+    }
+}
+
+/// The sender writes from another organisation's address than the applicant's:
+/// often a care-home group's head office applying for one of its homes.
+pub fn looks_like_head_office(contact: &str, applicant_email: Option<&str>) -> bool {
+    let domain = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
+    match (domain(contact), applicant_email.and_then(domain)) {
+        (Some(c), Some(a)) => c != a,
+        _ => false,
     }
 }
 
@@ -85,6 +127,13 @@ mod tests {
             own_addresses: vec!["sponsor@icb.example".into()],
             ..RouteFacts::default()
         }
+    }
+
+    fn link(known: bool) -> Option<CaseLink> {
+        Some(CaseLink {
+            reference: "LSM-2026-0001".into(),
+            sender_known: known,
+        })
     }
 
     #[test]
@@ -127,12 +176,17 @@ mod tests {
                 reason: "sent by us"
             }
         );
+        let auto_on_case = RouteFacts {
+            answers_case: link(true),
+            ..facts(Kind::AutoReply)
+        };
+        assert!(matches!(route(&auto_on_case), Route::Ignore { .. }));
     }
 
     #[test]
-    fn a_reply_joins_its_case_and_an_enquiry_is_only_recorded() {
+    fn only_the_care_home_adds_to_its_case() {
         let reply = RouteFacts {
-            answers_case: Some("LSM-2026-0001".into()),
+            answers_case: link(true),
             ..facts(Kind::Other)
         };
         assert_eq!(
@@ -141,6 +195,50 @@ mod tests {
                 reference: "LSM-2026-0001".into()
             }
         );
+        let stranger = RouteFacts {
+            answers_case: link(false),
+            ..facts(Kind::Application)
+        };
+        assert_eq!(
+            route(&stranger),
+            Route::Held {
+                reference: "LSM-2026-0001".into()
+            }
+        );
         assert!(matches!(route(&facts(Kind::Other)), Route::Record { .. }));
+    }
+
+    #[test]
+    fn only_an_administrator_decides() {
+        let admin = RouteFacts {
+            answers_case: link(false),
+            from_admin: true,
+            ..facts(Kind::Other)
+        };
+        assert_eq!(
+            route(&admin),
+            Route::Administrator {
+                reference: "LSM-2026-0001".into()
+            }
+        );
+        let forged = RouteFacts {
+            answers_case: link(true),
+            looks_like_decision: true,
+            ..facts(Kind::Other)
+        };
+        assert!(matches!(route(&forged), Route::RefuseDecision { .. }));
+    }
+
+    #[test]
+    fn head_office_is_another_domain() {
+        assert!(looks_like_head_office(
+            "ops@group.example",
+            Some("manager@home.example")
+        ));
+        assert!(!looks_like_head_office(
+            "Manager@Home.example",
+            Some("manager@home.example")
+        ));
+        assert!(!looks_like_head_office("ops@group.example", None));
     }
 }

@@ -45,8 +45,8 @@ pub async fn list(
     }
     writeln!(
         out,
-        "{:<15} {:<21} {:<11} {:<13} {}",
-        "REFERENCE", "STATE", "DUE", "CQC", "CARE HOME"
+        "{:<15} {:<21} {:<11} {:<13} CARE HOME",
+        "REFERENCE", "STATE", "DUE", "CQC"
     )
     .map_err(w)?;
     for c in &cases {

@@ -9,19 +9,19 @@ use std::path::Path;
 pub fn run(path: &Path) -> Result<(), CliError> {
     let config = load_config(path)?;
     let fail = |e: String| CliError::new(exit::CONFIG, e);
-    if config.mailbox.kind == MailboxKind::Imap {
-        if let Some(imap) = &config.mailbox.imap {
-            imap.password
-                .load("mailbox.imap")
-                .map_err(|e| fail(e.to_string()))?;
-        }
+    if config.mailbox.kind == MailboxKind::Imap
+        && let Some(imap) = &config.mailbox.imap
+    {
+        imap.password
+            .load("mailbox.imap")
+            .map_err(|e| fail(e.to_string()))?;
     }
-    if config.outbox.transport == TransportKind::Smtp {
-        if let Some(smtp) = config.outbox.smtp.as_ref().filter(|s| s.username.is_some()) {
-            smtp.password
-                .load("outbox.smtp")
-                .map_err(|e| fail(e.to_string()))?;
-        }
+    if config.outbox.transport == TransportKind::Smtp
+        && let Some(smtp) = config.outbox.smtp.as_ref().filter(|s| s.username.is_some())
+    {
+        smtp.password
+            .load("outbox.smtp")
+            .map_err(|e| fail(e.to_string()))?;
     }
     let templates = Templates::load(&config.path(&config.templates.directory))
         .map_err(|e| fail(format!("templates.directory: {e}")))?;
@@ -71,5 +71,44 @@ pub fn sample_context() -> tera::Context {
     c.insert("folder", "Quarantine");
     c.insert("reason", "sample");
     c.insert("message", &serde_json::json!({"from": "someone@example.org", "subject": "Sample", "received_at": "2026-11-23T10:00:00Z"}));
+    c.insert("from", "someone@example.org");
+    c.insert("subject", "Sample");
+    c.insert("received_at", "2026-11-23T10:00:00Z");
+    c.insert("contact_address", "manager@home.example");
+    c.insert("state", "ready_for_decision");
+    c.insert("due_date_short", "7 Dec");
+    c.insert("decision_code", "0123456789ab");
+    c.insert(
+        "linked",
+        &serde_json::json!({"reference": "LSM-2026-0000", "state": "approved"}),
+    );
+    c.insert("head_office", &true);
+    c.insert("home", &serde_json::json!({"name": "Rose Hill Care Home", "address": "1 Rose Hill, Leeds, LS6 2AB", "telephone": "0113 496 0000"}));
+    c.insert("applicant", &serde_json::json!({"name": "Jane Smith", "role": "Registered Manager", "email": "jane@home.example"}));
+    c.insert("cqc_id", "1-123456789");
+    c.insert("cqc_link", "https://www.cqc.org.uk/location/1-123456789");
+    c.insert("ig", &serde_json::json!({"answer": "Yes", "report": true}));
+    c.insert(
+        "existing",
+        &serde_json::json!({"answer": "No", "addresses": []}),
+    );
+    c.insert(
+        "secure",
+        &serde_json::json!({"answer": "Yes", "reason": "Discharge summaries"}),
+    );
+    c.insert("accounts_requested", &2);
+    let user = serde_json::json!({"display_name": "Jane Smith", "email_alias": "jane.smith@nhs.net", "mobile": "07700 900123"});
+    c.insert("users", &serde_json::json!([user]));
+    c.insert("left_out", &serde_json::json!(["Tom Jones"]));
+    c.insert("business_justification", "Three shifts");
+    c.insert("shared", &serde_json::json!({"requested": "RoseHill", "display_name": "RoseHill", "email_address": "icb.rosehillleeds@nhs.net", "owner": "Jane Smith", "owner_mobile": "07700 900123"}));
+    c.insert("shared_mailbox", &serde_json::json!({"display_name": "RoseHill", "email_address": "icb.rosehillleeds@nhs.net"}));
+    c.insert("notices", &serde_json::json!([{"code": "accounts_over_limit", "message": "Five accounts asked for."}]));
+    c.insert("limited_to_four", &true);
+    c.insert("mailboxes_requested", &5);
+    c.insert("note", "Approved at the meeting");
+    c.insert("secure_email_link", "https://example.org/secure-email");
+    c.insert("helpdesk_telephone", "0113 496 0000");
+    c.insert("password_arrangement", "by telephone");
     c
 }

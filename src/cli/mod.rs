@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod check_config;
+pub mod decide;
 pub mod logging;
 pub mod parse;
 pub mod run;

@@ -77,6 +77,20 @@ pub struct Sponsor {
     /// Other addresses of ours (aliases) that must never be answered.
     #[serde(default)]
     pub other_addresses: Vec<String>,
+    /// The page on the alternatives for sending secure email, linked in rejections (section 4).
+    #[serde(default = "default_secure_email_link")]
+    pub secure_email_link: String,
+    /// How new users get their temporary password, in the first-login guidance (section 5.1.2).
+    #[serde(default = "default_password_arrangement")]
+    pub password_arrangement: String,
+}
+
+fn default_secure_email_link() -> String {
+    "https://digital.nhs.uk/services/nhsmail/sending-secure-email".into()
+}
+
+fn default_password_arrangement() -> String {
+    "by the arrangement agreed with your sponsor".into()
 }
 
 fn default_display_name() -> String {

@@ -66,7 +66,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) -> Result<(), Da
 async fn intake_loop(app: &App, wake_sender: &Notify, shutdown: &mut watch::Receiver<bool>) {
     let mut failures = 0u32;
     while !*shutdown.borrow() {
-        match intake_session(app, wake_sender, shutdown).await {
+        match intake_session(app, wake_sender, shutdown, &mut failures).await {
             Ok(()) => return,
             Err(e) => {
                 failures += 1;
@@ -95,8 +95,13 @@ async fn intake_session(
     app: &App,
     wake_sender: &Notify,
     shutdown: &mut watch::Receiver<bool>,
+    failures: &mut u32,
 ) -> Result<(), DaemonError> {
     let mut source = Source::open(&app.config, &app.store).await?;
+    if *failures > 0 {
+        info!("mailbox connection restored");
+        *failures = 0;
+    }
     let poll = Duration::from_secs(app.config.mailbox.poll_seconds);
     loop {
         let report = drain_mailbox(app, &mut source, shutdown).await?;

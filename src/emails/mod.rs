@@ -41,7 +41,17 @@ pub struct Rendered {
 }
 
 /// The emails the daemon sends; each is a folder of templates.
-pub const EMAILS: &[&str] = &["receipt", "quarantine_report"];
+pub const EMAILS: &[&str] = &[
+    "receipt",
+    "follow_up",
+    "ready_for_decision",
+    "approval",
+    "rejection",
+    "registered",
+    "quarantine_report",
+    "held_report",
+    "decision_refused_report",
+];
 
 impl Templates {
     /// Loads every template under `dir`.
@@ -121,6 +131,8 @@ pub struct Draft<'a> {
     /// True for an automatic answer to someone's message (RFC 3834).
     pub auto_reply: bool,
     pub suppressed: bool,
+    /// Files to attach: name, content type, bytes.
+    pub attachments: Vec<(String, String, Vec<u8>)>,
 }
 
 impl Sender {
@@ -159,7 +171,7 @@ impl Sender {
         } else {
             builder = builder.header(AutoSubmitted("auto-generated".into()));
         }
-        let body = MultiPart::alternative()
+        let alternative = MultiPart::alternative()
             .singlepart(
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
@@ -170,6 +182,20 @@ impl Sender {
                     .header(ContentType::TEXT_HTML)
                     .body(rendered.html),
             );
+        let body = if draft.attachments.is_empty() {
+            alternative
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(alternative);
+            for (name, content_type, bytes) in &draft.attachments {
+                let ct = ContentType::parse(content_type)
+                    .or_else(|_| ContentType::parse("application/octet-stream"))
+                    .map_err(|e| EmailError::Build(e.to_string()))?;
+                mixed = mixed.singlepart(
+                    lettre::message::Attachment::new(safe_filename(name)).body(bytes.clone(), ct),
+                );
+            }
+            mixed
+        };
         let message = builder
             .multipart(body)
             .map_err(|e| EmailError::Build(e.to_string()))?;
@@ -181,6 +207,20 @@ impl Sender {
             raw: message.formatted(),
             suppressed: draft.suppressed,
         })
+    }
+}
+
+/// A care home's file name, without anything that could break a header or a path.
+fn safe_filename(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"'))
+        .take(120)
+        .collect();
+    if clean.trim().is_empty() {
+        "attachment".into()
+    } else {
+        clean
     }
 }
 

@@ -8,7 +8,7 @@ use super::accounts::{
     accounts_answer, after_answer, clean_text, name_and_mobile, shared_mailbox_answer,
 };
 use super::document::{Block, Cell, Document};
-use super::fields::{AccountColumn, Slot, account_column, match_label};
+use super::fields::{AccountColumn, Slot, account_column, is_form_specific, match_label};
 use super::normalise::{self, is_placeholder, join_address};
 use super::{Account, Field, Form, Origin, Provenance};
 use std::collections::HashSet;
@@ -31,6 +31,16 @@ pub struct Matched {
 }
 
 impl Matched {
+    /// How many different questions only the application form asks.
+    pub fn specific_questions(&self) -> usize {
+        self.candidates
+            .iter()
+            .map(|c| c.slot)
+            .filter(|s| is_form_specific(*s))
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
     /// How many different form questions the document carries: a document
     /// with several is the application form, whatever its name or type.
     pub fn questions(&self) -> usize {
@@ -263,31 +273,8 @@ fn gap_between(a: &Line, b: &Line) -> usize {
     }
 }
 
-const SIGN_OFFS: [&str; 16] = [
-    "kind regards",
-    "regards",
-    "best wishes",
-    "many thanks",
-    "thanks",
-    "thank you",
-    "cheers",
-    "best",
-    "sent from my",
-    "yours sincerely",
-    "yours faithfully",
-    "warm regards",
-    "with thanks",
-    "-- ",
-    "--",
-    "get outlook for",
-];
-
 fn is_sign_off(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    let t = t.trim_end_matches([',', '.', '!']);
-    SIGN_OFFS
-        .iter()
-        .any(|s| t == s.trim() || t.starts_with("sent from my"))
+    crate::message::quotes::is_sign_off(text) || matches!(text.trim(), "--" | "-- ")
 }
 
 /// Fields whose answer may run over several lines.
@@ -307,6 +294,30 @@ fn is_multiline(slot: Slot) -> bool {
                 | Field::CareHomeName
         ) | Slot::Postcode
     )
+}
+
+/// Whether a line below a label's answer carries on that answer: lists and
+/// addresses run on; free text given after the label does so only when
+/// indented or bulleted, so the next sentence of the email is not taken in.
+fn continues(slot: Slot, multi: bool, label_alone: bool, line: &str) -> bool {
+    if !multi {
+        return false;
+    }
+    let listing = matches!(
+        slot,
+        Slot::NameAndAddress
+            | Slot::Field(
+                Field::CareHomeAddress
+                    | Field::Accounts
+                    | Field::IndividualAccountsRequested
+                    | Field::ExistingNhsmailAddresses
+                    | Field::HasExistingNhsmailAccounts
+                    | Field::SharedMailboxRequired
+            )
+    );
+    let indented =
+        line.starts_with([' ', '\t']) || line.trim_start().starts_with(['-', '*', '•', '–']);
+    label_alone || listing || indented
 }
 
 fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
@@ -333,7 +344,8 @@ fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
                 || gap_between(prev, next) > allowed_gap
                 || split_label(t, false).is_some()
                 || is_sign_off(t)
-                || !(multi || first_value)
+                || !(first_value
+                    || continues(split.slot, multi, split.inline.is_empty(), next.text))
             {
                 break;
             }
@@ -534,10 +546,18 @@ fn header_row_above_values(
         .map(|(i, s)| s.map(|s| (i, s.slot)))
         .collect::<Option<Vec<_>>>()
         .unwrap_or_default();
-    let values_below = below
+    // Answers below, not more questions: none ends like a question, the
+    // first is no label, and few read like labels at all.
+    let filled: Vec<&Cell> = below.iter().filter(|c| !c.text.trim().is_empty()).collect();
+    let label_like = filled
         .iter()
-        .filter(|c| !c.text.trim().is_empty())
-        .all(|c| !is_label_cell(&c.text));
+        .filter(|c| split_label(&c.text, true).is_some())
+        .count();
+    let values_below = filled.iter().all(|c| !is_label_cell(&c.text))
+        && filled
+            .first()
+            .is_some_and(|c| split_label(&c.text, true).is_none())
+        && label_like * 3 <= filled.len();
     let answered = labels
         .iter()
         .filter(|(i, _)| below.get(*i).is_some_and(|c| !c.text.trim().is_empty()))

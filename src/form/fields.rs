@@ -325,7 +325,6 @@ static RULES: &[Rule] = &[
             "role",
             "position",
             "job title",
-            "title",
             "designation",
             "job role",
             "job",
@@ -349,6 +348,16 @@ static RULES: &[Rule] = &[
         ]],
         not: &[],
         exact: true,
+    },
+    // "Manager's name", "Name of person applying": a name that is not the
+    // home's, the mailbox's or an account's (those rules come first).
+    Rule {
+        slot: f(Field::ApplicantName),
+        groups: &[&["name", "names"]],
+        not: &[
+            "user", "file", "document", "form", "report", "doctor", "gp", "surgery",
+        ],
+        exact: false,
     },
 ];
 
@@ -536,6 +545,24 @@ pub fn match_label(label: &str) -> Option<Slot> {
         .map(|r| r.slot)
 }
 
+/// Questions only the NHSmail application form asks (a name, an address
+/// or a title is on every document; these are not).
+pub fn is_form_specific(slot: Slot) -> bool {
+    match slot {
+        Slot::Field(field) => !matches!(
+            field,
+            Field::ApplicantName
+                | Field::ApplicantRole
+                | Field::ApplicantEmail
+                | Field::CareHomeName
+                | Field::CareHomeAddress
+                | Field::CareHomeTelephone
+                | Field::SecureExchangeReason
+        ),
+        Slot::NameAndAddress | Slot::Postcode => false,
+    }
+}
+
 /// Columns of an accounts table, by header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccountColumn {
@@ -653,6 +680,8 @@ mod tests {
             ("Position", f(Field::ApplicantRole)),
             ("Job title", f(Field::ApplicantRole)),
             ("Full name", f(Field::ApplicantName)),
+            ("Manager's name", f(Field::ApplicantName)),
+            ("Name of person applying", f(Field::ApplicantName)),
             ("Your name", f(Field::ApplicantName)),
             ("E-mail", f(Field::ApplicantEmail)),
             ("Contact email address", f(Field::ApplicantEmail)),

@@ -2,17 +2,20 @@
 //! read it, route it, and commit the case change with its emails in one
 //! transaction. The caller files the message away only after this returns.
 
+mod admin;
+mod contexts;
+mod follow_up;
+mod open;
 pub mod raw;
-mod receipt;
+pub mod text;
 
+use crate::actions::{Report, report_to_administrators};
 use crate::app::App;
-use crate::case::{CaseRef, CaseState, Route, RouteFacts, route};
-use crate::emails::{Draft, EmailError};
+use crate::case::{CaseLink, CaseRef, CaseState, Route, RouteFacts, route};
+use crate::emails::EmailError;
 use crate::mailbox::{Destination, Pending};
 use crate::parse::{Parsed, parse};
-use crate::store::{
-    IncomingMessage, MessageStatus, NewEvent, OpenCaseError, StoreError, timestamp,
-};
+use crate::store::{IncomingMessage, MessageStatus, OpenCaseError, StoreError, timestamp};
 use tracing::{error, info, warn};
 
 /// Why a message could not be taken in now. It stays in the mailbox and is tried again.
@@ -40,9 +43,9 @@ impl From<OpenCaseError<EmailError>> for IntakeError {
 pub enum Outcome {
     /// A new case was opened.
     Opened { reference: String },
-    /// The message joined an existing case.
+    /// The message joined an existing case (a follow-up or a decision).
     Joined { reference: String },
-    /// Recorded and deliberately not answered.
+    /// Recorded and deliberately not answered (or held and reported).
     Ignored { reason: String },
     /// Could not be read; moved to quarantine and reported.
     Quarantined { reason: String },
@@ -58,6 +61,14 @@ impl Outcome {
             _ => Destination::Processed,
         }
     }
+}
+
+/// Everything about the message in hand.
+pub(crate) struct Incoming {
+    pub record: IncomingMessage,
+    pub parsed: Parsed,
+    pub raw: Vec<u8>,
+    pub quiet: bool,
 }
 
 /// Takes one message in. On `Ok`, everything about it is committed.
@@ -94,7 +105,7 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
         );
         return quarantine(app, record, reason).await;
     }
-    let parsed = match parse_guarded(app, raw).await {
+    let parsed = match parse_guarded(app, raw.clone()).await {
         Ok(p) => p,
         Err(reason) => return quarantine(app, record, reason).await,
     };
@@ -105,48 +116,82 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
     record.parse_json = Some(parsed.to_contract_json(&pending.key).to_string());
     let quiet =
         pending.backlog && app.config.mailbox.backlog == crate::config::Backlog::TakeInQuietly;
-    let answers = answered_case(app, &parsed).await?;
-    let facts = RouteFacts {
-        kind: Some(parsed.kind),
-        from: record.from_addr.clone(),
-        sent_by_us: parsed.envelope.sent_by_us.is_some(),
-        own_addresses: app.config.own_addresses(),
-        answers_case: answers.clone(),
+    let incoming = Incoming {
+        record,
+        parsed,
+        raw,
         quiet,
+    };
+    dispatch(app, incoming).await
+}
+
+async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError> {
+    let from = incoming.record.from_addr.clone();
+    let from_admin = from.as_ref().is_some_and(|f| {
+        app.config
+            .administrators
+            .addresses
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(f))
+    });
+    let new_text = text::new_text(&incoming.raw);
+    let facts = RouteFacts {
+        kind: Some(incoming.parsed.kind),
+        from,
+        sent_by_us: incoming.parsed.envelope.sent_by_us.is_some(),
+        own_addresses: app.config.own_addresses(),
+        from_admin,
+        answers_case: answered_case(app, &incoming.parsed).await?,
+        looks_like_decision: crate::case::decision::looks_like_decision(&new_text),
+        quiet: incoming.quiet,
     };
     match route(&facts) {
         Route::Ignore { reason } | Route::Record { reason } => {
-            record.status = MessageStatus::Ignored;
-            record.note = Some(reason.to_string());
-            app.store.record_message(&record, None, None, &[]).await?;
-            info!(
-                kind = parsed.kind.as_str(),
-                reason, "message recorded; no reply"
-            );
-            Ok(Outcome::Ignored {
-                reason: reason.to_string(),
-            })
+            record_only(app, incoming, reason).await
         }
-        Route::JoinCase { reference } => join_case(app, record, &reference).await,
-        Route::OpenCase { reply } => open_case(app, record, &parsed, reply).await,
+        Route::OpenCase { reply } => open::open_case(app, incoming, reply).await,
+        Route::JoinCase { reference } => follow_up::join_case(app, incoming, &reference).await,
+        Route::Administrator { reference } => {
+            admin::from_administrator(app, incoming, &reference, &new_text).await
+        }
+        Route::Held { reference } => admin::hold(app, incoming, &reference).await,
+        Route::RefuseDecision { reference, reason } => {
+            admin::refuse(app, incoming, &reference, reason).await
+        }
     }
+}
+
+async fn record_only(
+    app: &App,
+    mut incoming: Incoming,
+    reason: &'static str,
+) -> Result<Outcome, IntakeError> {
+    incoming.record.status = MessageStatus::Ignored;
+    incoming.record.note = Some(reason.to_string());
+    app.store
+        .record_message(&incoming.record, None, None, &[])
+        .await?;
+    info!(
+        kind = incoming.parsed.kind.as_str(),
+        reason, "message recorded; no reply"
+    );
+    Ok(Outcome::Ignored {
+        reason: reason.to_string(),
+    })
 }
 
 async fn save_raw(app: &App, sha256: &str, raw: &[u8]) -> Result<String, IntakeError> {
     let dir = app.state_dir.clone();
     let sha = sha256.to_string();
     let bytes = raw.to_vec();
-    let result = tokio::task::spawn_blocking(move || raw::save(&dir, &sha, &bytes)).await;
-    match result {
+    let failed = |reason: String| IntakeError::RawStore {
+        path: app.state_dir.display().to_string(),
+        reason,
+    };
+    match tokio::task::spawn_blocking(move || raw::save(&dir, &sha, &bytes)).await {
         Ok(Ok(rel)) => Ok(rel.display().to_string()),
-        Ok(Err(e)) => Err(IntakeError::RawStore {
-            path: app.state_dir.display().to_string(),
-            reason: e.to_string(),
-        }),
-        Err(e) => Err(IntakeError::RawStore {
-            path: app.state_dir.display().to_string(),
-            reason: e.to_string(),
-        }),
+        Ok(Err(e)) => Err(failed(e.to_string())),
+        Err(e) => Err(failed(e.to_string())),
     }
 }
 
@@ -172,10 +217,12 @@ async fn parse_guarded(app: &App, raw: Vec<u8>) -> Result<Parsed, String> {
     }
 }
 
-/// The case this message answers: by its thread, else by a reference in the
-/// subject when the sender is the case's own contact.
-async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<String>, IntakeError> {
+/// The case this message is about: by its thread, else a reference in its
+/// subject, else its sender's only open case (when the CQC number agrees).
+async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<CaseLink>, IntakeError> {
     let env = &parsed.envelope;
+    let from = env.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
+    let mut case = None;
     let thread: Vec<String> = env
         .references
         .iter()
@@ -183,140 +230,61 @@ async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<String>, Int
         .cloned()
         .collect();
     if !thread.is_empty() {
-        if let Some(case) = app.store.case_by_thread(&thread).await? {
-            return Ok(Some(case.reference));
-        }
+        case = app.store.case_by_thread(&thread).await?;
     }
-    let from = env.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
-    for r in CaseRef::find_all(&env.subject) {
-        if let Some(case) = app.store.case_by_reference(&r.to_string()).await? {
-            let known =
-                case.contact_address == from || case.applicant_email.as_deref() == Some(from);
-            if known {
-                return Ok(Some(case.reference));
+    if case.is_none() {
+        for r in CaseRef::find_all(&env.subject) {
+            if let Some(c) = app.store.case_by_reference(&r.to_string()).await? {
+                case = Some(c);
+                break;
             }
         }
     }
-    Ok(None)
-}
-
-async fn join_case(
-    app: &App,
-    mut record: IncomingMessage,
-    reference: &str,
-) -> Result<Outcome, IntakeError> {
-    let case = app
+    if let Some(case) = case {
+        let known = sender_known(app, &case, from).await?;
+        return Ok(Some(CaseLink {
+            reference: case.reference,
+            sender_known: known,
+        }));
+    }
+    if from.is_empty() {
+        return Ok(None);
+    }
+    let open: Vec<_> = app
         .store
-        .case_by_reference(reference)
+        .cases_for_sender(from)
         .await?
-        .ok_or_else(|| StoreError::CaseNotFound(reference.into()))?;
-    record.note = Some("joined its case".into());
-    let event = NewEvent {
-        at: timestamp(app.clock.now()),
-        actor: format!(
-            "care home <{}>",
-            record.from_addr.clone().unwrap_or_default()
-        ),
-        event: "message received".into(),
-        detail: serde_json::json!({ "message_id": record.message_id, "subject": record.subject })
-            .to_string(),
-    };
-    app.store
-        .record_message(&record, Some(case.id), Some(event), &[])
-        .await?;
-    info!(case.reference = reference, "message joined its case");
-    Ok(Outcome::Joined {
-        reference: reference.to_string(),
-    })
+        .into_iter()
+        .filter(|c| CaseState::parse(&c.state).is_some_and(CaseState::is_open))
+        .collect();
+    let cqc = parsed.form.cqc_registration_number.as_deref();
+    match open.as_slice() {
+        [only] if cqc.is_none() || only.cqc_id.as_deref().is_none_or(|c| Some(c) == cqc) => {
+            Ok(Some(CaseLink {
+                reference: only.reference.clone(),
+                sender_known: true,
+            }))
+        }
+        _ => Ok(None),
+    }
 }
 
-async fn open_case(
+/// The applicant's, the contact's, or an address that has already written on the case.
+async fn sender_known(
     app: &App,
-    record: IncomingMessage,
-    parsed: &Parsed,
-    reply: bool,
-) -> Result<Outcome, IntakeError> {
-    let now = app.clock.now();
-    let today = app.today();
-    let days = app.config.sponsor.decision_working_days;
-    let due = parsed
-        .complete
-        .then(|| app.calendar.add_working_days(today, days));
-    let contact = parsed
-        .envelope
-        .reply_to
-        .as_ref()
-        .or(parsed.envelope.from.as_ref())
-        .map(|m| m.address.clone())
-        .unwrap_or_default();
-    let case = crate::store::NewCase {
-        state: CaseState::for_new_application(parsed.complete)
-            .as_str()
-            .to_string(),
-        care_home_name: parsed.form.care_home_name.clone(),
-        cqc_id: parsed.form.cqc_registration_number.clone(),
-        applicant_name: parsed.form.applicant_name.clone(),
-        applicant_email: parsed.form.applicant_email.clone(),
-        contact_address: contact.clone(),
-        form_json: serde_json::to_string(&parsed.form).unwrap_or_default(),
-        provenance_json: serde_json::to_string(&parsed.provenance).unwrap_or_default(),
-        findings_json: serde_json::to_string(&parsed.findings).unwrap_or_default(),
-        complete: parsed.complete,
-        opened_at: timestamp(now),
-        completed_at: parsed.complete.then(|| timestamp(now)),
-        due_on: due.map(|d| d.to_string()),
-        decision_code: decision_code(),
-    };
-    let event = NewEvent {
-        at: timestamp(now),
-        actor: format!("care home <{contact}>"),
-        event: "opened".into(),
-        detail: serde_json::json!({
-            "message_id": record.message_id,
-            "complete": parsed.complete,
-            "state": case.state,
-            "receipt": if reply { "queued" } else { "not sent (backlog taken in quietly)" },
-        })
-        .to_string(),
-    };
-    let thread: Vec<String> = parsed
-        .envelope
-        .references
+    case: &crate::store::CaseRecord,
+    from: &str,
+) -> Result<bool, IntakeError> {
+    if from.is_empty() {
+        return Ok(false);
+    }
+    if case.contact_address == from || case.applicant_email.as_deref() == Some(from) {
+        return Ok(true);
+    }
+    let messages = app.store.messages_for_case(case.id).await?;
+    Ok(messages
         .iter()
-        .chain(parsed.envelope.message_id.iter())
-        .cloned()
-        .collect();
-    let app2 = app.clone();
-    let parsed2 = parsed.clone();
-    let render = Box::new(
-        move |reference: &str| -> Result<Vec<crate::store::Outgoing>, EmailError> {
-            let context = receipt::context(&app2, &parsed2, reference, today);
-            let draft = Draft {
-                template: "receipt",
-                purpose: "receipt",
-                to: vec![contact.clone()],
-                thread: thread.clone(),
-                reference: Some(reference),
-                auto_reply: true,
-                suppressed: !reply,
-            };
-            Ok(vec![app2.sender.compose(
-                &app2.templates,
-                &draft,
-                &context,
-            )?])
-        },
-    );
-    let opened = app
-        .store
-        .open_case(today.year_ce().1 as i32, &record, &case, event, render)
-        .await?;
-    let span = tracing::info_span!("case", case.reference = %opened.reference);
-    let _e = span.enter();
-    info!(complete = parsed.complete, receipt = reply, "case opened");
-    Ok(Outcome::Opened {
-        reference: opened.reference,
-    })
+        .any(|m| m.from_addr.as_deref() == Some(from)))
 }
 
 async fn quarantine(
@@ -327,24 +295,13 @@ async fn quarantine(
     warn!(reason = %reason, "message quarantined");
     record.status = MessageStatus::Quarantined;
     record.note = Some(reason.clone());
-    let mut context = tera::Context::new();
-    context.insert("sponsor", &receipt::sponsor(app));
-    context.insert("folder", &app.config.mailbox.quarantine_folder);
-    context.insert("reason", &reason);
-    context.insert(
-        "message",
-        &serde_json::json!({ "from": record.from_addr, "subject": record.subject, "received_at": record.received_at }),
-    );
-    let draft = Draft {
-        template: "quarantine_report",
-        purpose: "quarantine report",
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-    };
-    let report = app.sender.compose(&app.templates, &draft, &context)?;
+    let report = report_to_administrators(
+        app,
+        Report::Quarantined { reason: &reason },
+        record.from_addr.as_deref(),
+        record.subject.as_deref(),
+        &record.received_at,
+    )?;
     app.store
         .record_message(&record, None, None, &[report])
         .await?;
@@ -352,9 +309,7 @@ async fn quarantine(
 }
 
 /// A secret for emailed decisions: only the administrators' notice carries it.
-fn decision_code() -> String {
+pub(crate) fn decision_code() -> String {
     let n: u64 = rand::random();
     format!("{:012x}", n & 0xffff_ffff_ffff)
 }
-
-use chrono::Datelike;

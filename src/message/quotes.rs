@@ -92,6 +92,13 @@ fn kept_lines(lines: &[&str], forwarded: bool) -> Vec<usize> {
             i = skip_until_marker(lines, i + 1);
             continue;
         }
+        if is_sign_off(trimmed) {
+            // "Kind regards" and the name, role and numbers under it are
+            // the sender's signature, not answers.
+            out.push(i);
+            i = skip_until_marker(lines, i + 1);
+            continue;
+        }
         let mark = match mark_at(lines, i) {
             Some(Mark::QuoteStart) if forward_pending && is_header_block(lines, i) => {
                 Some(Mark::ForwardStart)
@@ -123,6 +130,32 @@ fn skip_until_marker(lines: &[&str], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// A closing line on its own: "Kind regards,", "Many thanks", "Sent from my iPhone".
+pub fn is_sign_off(line: &str) -> bool {
+    let t = line.trim().to_lowercase();
+    let t = t.trim_end_matches([',', '.', '!']).trim();
+    const SIGN_OFFS: [&str; 17] = [
+        "kind regards",
+        "regards",
+        "best regards",
+        "best wishes",
+        "many thanks",
+        "thanks",
+        "thank you",
+        "thanks again",
+        "cheers",
+        "best",
+        "yours sincerely",
+        "yours faithfully",
+        "warm regards",
+        "with thanks",
+        "with best wishes",
+        "kindest regards",
+        "thanks and regards",
+    ];
+    SIGN_OFFS.contains(&t) || t.starts_with("sent from my") || t.starts_with("get outlook for")
 }
 
 fn lower(line: &str) -> String {
@@ -305,6 +338,15 @@ mod tests {
         });
         let cut = cut_document(&doc, false);
         assert_eq!(cut.blocks.len(), 1);
+    }
+
+    #[test]
+    fn lines_under_a_sign_off_are_the_signature() {
+        let t = "How do we apply?\n\nKind regards,\n\nRita Moss\nTel: 0113 496 0944\n\n---------- Forwarded message ---------\nFrom: a\nDate: b\n\nName: Ann";
+        assert_eq!(
+            texts(t),
+            vec!["How do we apply?", "", "Kind regards,", "", "Name: Ann"]
+        );
     }
 
     #[test]

@@ -26,6 +26,48 @@ pub struct NewCase {
     pub due_on: Option<String>,
     /// The secret an administrator's emailed decision must carry.
     pub decision_code: String,
+    /// An IG Toolkit / DSPT assessment report has been received.
+    pub report_received: bool,
+    /// An earlier case for the same CQC identifier.
+    pub linked_case_id: Option<i64>,
+    /// Since when the case has waited on the care home.
+    pub awaiting_since: Option<String>,
+    /// The Message-ID of the message that opened the case.
+    pub thread_root: Option<String>,
+}
+
+impl NewCase {
+    /// The record this case will have once stored under `reference`.
+    pub fn to_record(&self, reference: &str) -> CaseRecord {
+        CaseRecord {
+            id: 0,
+            reference: reference.to_string(),
+            state: self.state.clone(),
+            care_home_name: self.care_home_name.clone(),
+            cqc_id: self.cqc_id.clone(),
+            applicant_name: self.applicant_name.clone(),
+            applicant_email: self.applicant_email.clone(),
+            contact_address: self.contact_address.clone(),
+            form_json: self.form_json.clone(),
+            provenance_json: self.provenance_json.clone(),
+            findings_json: self.findings_json.clone(),
+            complete: self.complete,
+            opened_at: self.opened_at.clone(),
+            updated_at: self.opened_at.clone(),
+            completed_at: self.completed_at.clone(),
+            due_on: self.due_on.clone(),
+            decision_code: self.decision_code.clone(),
+            report_received: self.report_received,
+            linked_case_id: self.linked_case_id,
+            awaiting_since: self.awaiting_since.clone(),
+            decision: None,
+            decision_reason: None,
+            decided_by: None,
+            decided_at: None,
+            registered_at: None,
+            thread_root: self.thread_root.clone(),
+        }
+    }
 }
 
 /// A stored case.
@@ -48,6 +90,16 @@ pub struct CaseRecord {
     pub completed_at: Option<String>,
     pub due_on: Option<String>,
     pub decision_code: String,
+    pub report_received: bool,
+    pub linked_case_id: Option<i64>,
+    pub awaiting_since: Option<String>,
+    /// `approved` or `rejected`, once decided.
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub registered_at: Option<String>,
+    pub thread_root: Option<String>,
 }
 
 /// A line of `cases list`.
@@ -62,7 +114,7 @@ pub struct CaseSummary {
     pub due_on: Option<String>,
 }
 
-const COLUMNS: &str = "id, reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code";
+const COLUMNS: &str = "id, reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, decision, decision_reason, decided_by, decided_at, registered_at, thread_root";
 
 fn from_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
     let complete: i64 = r.try_get("complete")?;
@@ -84,6 +136,15 @@ fn from_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
         completed_at: r.try_get("completed_at")?,
         due_on: r.try_get("due_on")?,
         decision_code: r.try_get("decision_code")?,
+        report_received: r.try_get::<i64, _>("report_received")? != 0,
+        linked_case_id: r.try_get("linked_case_id")?,
+        awaiting_since: r.try_get("awaiting_since")?,
+        decision: r.try_get("decision")?,
+        decision_reason: r.try_get("decision_reason")?,
+        decided_by: r.try_get("decided_by")?,
+        decided_at: r.try_get("decided_at")?,
+        registered_at: r.try_get("registered_at")?,
+        thread_root: r.try_get("thread_root")?,
     })
 }
 
@@ -124,8 +185,8 @@ impl Store {
         .map_err(StoreError::from)?;
         let reference = crate::case::CaseRef::new(year, n as u32).to_string();
         let outgoing = render(&reference).map_err(OpenCaseError::Render)?;
-        let sql = "INSERT INTO cases (reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15) RETURNING id";
+        let sql = "INSERT INTO cases (reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, thread_root)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id";
         let case_id: i64 = sqlx::query(sql)
             .bind(&reference)
             .bind(&case.state)
@@ -142,6 +203,10 @@ impl Store {
             .bind(&case.completed_at)
             .bind(&case.due_on)
             .bind(&case.decision_code)
+            .bind(i64::from(case.report_received))
+            .bind(case.linked_case_id)
+            .bind(&case.awaiting_since)
+            .bind(&case.thread_root)
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::from)?
@@ -156,6 +221,88 @@ impl Store {
         self.case_by_reference(&reference)
             .await?
             .ok_or(OpenCaseError::Store(StoreError::CaseNotFound(reference)))
+    }
+
+    /// Saves a changed case with the message that caused it, its history
+    /// events and its emails, in one transaction. Fails with `Conflict` when
+    /// someone else changed the case since `case.updated_at` was read.
+    pub async fn update_case(
+        &self,
+        case: &CaseRecord,
+        now: &str,
+        message: Option<&IncomingMessage>,
+        events: &[NewEvent],
+        outgoing: &[Outgoing],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE cases SET state = $1, care_home_name = $2, cqc_id = $3, applicant_name = $4, applicant_email = $5,
+             form_json = $6, provenance_json = $7, findings_json = $8, complete = $9, updated_at = $10, completed_at = $11,
+             due_on = $12, report_received = $13, linked_case_id = $14, awaiting_since = $15, decision = $16,
+             decision_reason = $17, decided_by = $18, decided_at = $19, registered_at = $20
+             WHERE id = $21 AND updated_at = $22",
+        )
+        .bind(&case.state)
+        .bind(&case.care_home_name)
+        .bind(&case.cqc_id)
+        .bind(&case.applicant_name)
+        .bind(&case.applicant_email)
+        .bind(&case.form_json)
+        .bind(&case.provenance_json)
+        .bind(&case.findings_json)
+        .bind(i64::from(case.complete))
+        .bind(now)
+        .bind(&case.completed_at)
+        .bind(&case.due_on)
+        .bind(i64::from(case.report_received))
+        .bind(case.linked_case_id)
+        .bind(&case.awaiting_since)
+        .bind(&case.decision)
+        .bind(&case.decision_reason)
+        .bind(&case.decided_by)
+        .bind(&case.decided_at)
+        .bind(&case.registered_at)
+        .bind(case.id)
+        .bind(&case.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(case.reference.clone()));
+        }
+        if let Some(m) = message {
+            messages::insert(&mut tx, m, Some(case.id)).await?;
+        }
+        for e in events {
+            history::append(&mut tx, case.id, e).await?;
+        }
+        for o in outgoing {
+            outbox::insert(&mut tx, Some(case.id), o).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cases for a CQC identifier, oldest first (to link a second application).
+    pub async fn cases_for_cqc(&self, cqc_id: &str) -> Result<Vec<CaseRecord>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM cases WHERE cqc_id = $1 ORDER BY id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(cqc_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Cases this address is the contact or applicant of, or has written on.
+    pub async fn cases_for_sender(&self, address: &str) -> Result<Vec<CaseRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cases WHERE contact_address = $1 OR applicant_email = $1
+             OR id IN (SELECT case_id FROM messages WHERE from_addr = $1 AND case_id IS NOT NULL) ORDER BY id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(address)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
     }
 
     pub async fn case_by_reference(

@@ -161,10 +161,10 @@ impl Store {
             .bind(&now_s)
             .execute(&self.pool)
             .await?;
-            if done.rows_affected() == 1 {
-                if let Some(r) = self.outbox_by_id(id).await? {
-                    claimed.push(r);
-                }
+            if done.rows_affected() == 1
+                && let Some(r) = self.outbox_by_id(id).await?
+            {
+                claimed.push(r);
             }
         }
         Ok(claimed)

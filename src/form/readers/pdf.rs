@@ -1,8 +1,108 @@
-//! TODO reader: pdf (owned by the readers work).
+//! Text-based PDFs: characters with their positions (pdf-extract's content
+//! interpreter over lopdf) rebuilt into lines and, where a page has columns,
+//! tables (see [`layout`]).
+//!
+//! Refused: encrypted PDFs that need a password ([`ReadError::Encrypted`];
+//! a PDF locked only against editing opens with the empty password and is
+//! read), PDFs with no text at all such as scans ([`ReadError::NoText`]),
+//! damaged files ([`ReadError::Corrupt`], including any panic inside the PDF
+//! libraries, which are known to panic on hostile input). Only the first
+//! `max_pdf_pages` pages are read; reading stops with
+//! [`ReadError::TooLarge`] once `max_millis_per_attachment` has passed while
+//! drawing text. Loading and decompressing the file happen before the clock
+//! can be checked, so a decompression bomb is bounded only by
+//! `max_attachment_bytes`.
+
+mod glyphs;
+mod layout;
+
 use super::{Limits, ReadError};
 use crate::form::document::Document;
+use glyphs::Collector;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
-/// Reads a pdf file.
-pub fn read(name: &str, _bytes: &[u8], _limits: &Limits) -> Result<Document, ReadError> {
-    Ok(Document::new(name))
+/// Reads a PDF file.
+pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    let deadline = Instant::now() + Duration::from_millis(limits.max_millis_per_attachment);
+    let pages = catch_unwind(AssertUnwindSafe(|| collect(bytes, limits, deadline)))
+        .map_err(|_| ReadError::Corrupt("the PDF's structure could not be understood".into()))??;
+    if pages.iter().flatten().all(glyphs::Glyph::is_blank) {
+        return Err(ReadError::NoText);
+    }
+    let mut doc = Document::new(name);
+    // Layout is our own code and cannot panic, but it runs on hostile
+    // numbers, so it is guarded the same way.
+    catch_unwind(AssertUnwindSafe(|| {
+        for (i, page) in pages.iter().enumerate() {
+            layout::push_page(&mut doc, i + 1, page);
+        }
+        doc
+    }))
+    .map_err(|_| ReadError::Corrupt("the PDF's text could not be laid out".into()))
 }
+
+/// The glyphs of the first pages, one list per page read.
+fn collect(
+    bytes: &[u8],
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<Vec<Vec<glyphs::Glyph>>, ReadError> {
+    if !bytes.starts_with(b"%PDF")
+        && !bytes
+            .get(..1024)
+            .unwrap_or(bytes)
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+    {
+        return Err(ReadError::Corrupt("it is not a PDF file".into()));
+    }
+    let doc = pdf_extract::Document::load_mem(bytes).map_err(load_error)?;
+    if doc.is_encrypted() && doc.encryption_state.is_none() {
+        return Err(ReadError::Encrypted);
+    }
+    let page_numbers: Vec<u32> = doc
+        .get_pages()
+        .keys()
+        .copied()
+        .take(limits.max_pdf_pages)
+        .collect();
+    if page_numbers.is_empty() {
+        return Err(ReadError::Corrupt("it has no pages".into()));
+    }
+    let mut collector = Collector::new(deadline);
+    let mut failures = 0;
+    for number in &page_numbers {
+        let before = collector.pages.len();
+        let result = pdf_extract::output_doc_page(&doc, &mut collector, *number);
+        if collector.timed_out {
+            return Err(ReadError::TooLarge(format!(
+                "reading it took longer than {} ms",
+                limits.max_millis_per_attachment
+            )));
+        }
+        if result.is_err() {
+            // A page that fails is skipped; its partial text is kept.
+            failures += 1;
+            if collector.pages.len() == before {
+                collector.pages.push(Vec::new());
+            }
+        }
+    }
+    if failures == page_numbers.len() && collector.pages.iter().all(Vec::is_empty) {
+        return Err(ReadError::Corrupt("none of its pages could be read".into()));
+    }
+    Ok(collector.pages)
+}
+
+fn load_error(error: pdf_extract::Error) -> ReadError {
+    match error {
+        pdf_extract::Error::Decryption(_) | pdf_extract::Error::AlreadyEncrypted => {
+            ReadError::Encrypted
+        }
+        other => ReadError::Corrupt(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

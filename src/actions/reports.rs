@@ -1,0 +1,80 @@
+//! Reports to the administrators about messages the daemon would not act on.
+
+use crate::app::App;
+use crate::emails::{Draft, EmailError};
+use crate::store::Outgoing;
+
+/// Which report, and what it needs.
+pub enum Report<'a> {
+    /// A message could not be processed (moved to quarantine).
+    Quarantined { reason: &'a str },
+    /// A message about a case from an address the care home has never used.
+    Held {
+        reference: &'a str,
+        contact_address: &'a str,
+        reason: &'a str,
+    },
+    /// Something that looks like a decision but may not be acted on.
+    DecisionRefused {
+        reference: &'a str,
+        state: &'a str,
+        reason: &'a str,
+    },
+}
+
+/// Builds the report email about one incoming message.
+pub fn report_to_administrators(
+    app: &App,
+    report: Report<'_>,
+    from: Option<&str>,
+    subject: Option<&str>,
+    received_at: &str,
+) -> Result<Outgoing, EmailError> {
+    let mut c = tera::Context::new();
+    c.insert("sponsor", &super::sponsor(app));
+    c.insert("from", &from.unwrap_or("(unknown)"));
+    c.insert("subject", &subject.unwrap_or("(no subject)"));
+    c.insert("received_at", received_at);
+    c.insert(
+        "message",
+        &serde_json::json!({ "from": from, "subject": subject, "received_at": received_at }),
+    );
+    let (template, reference) = match report {
+        Report::Quarantined { reason } => {
+            c.insert("folder", &app.config.mailbox.quarantine_folder);
+            c.insert("reason", reason);
+            ("quarantine_report", None)
+        }
+        Report::Held {
+            reference,
+            contact_address,
+            reason,
+        } => {
+            c.insert("reference", reference);
+            c.insert("contact_address", contact_address);
+            c.insert("reason", reason);
+            ("held_report", Some(reference))
+        }
+        Report::DecisionRefused {
+            reference,
+            state,
+            reason,
+        } => {
+            c.insert("reference", reference);
+            c.insert("state", state);
+            c.insert("reason", reason);
+            ("decision_refused_report", Some(reference))
+        }
+    };
+    let draft = Draft {
+        template,
+        purpose: template,
+        to: app.config.administrators.addresses.clone(),
+        thread: Vec::new(),
+        reference,
+        auto_reply: false,
+        suppressed: false,
+        attachments: Vec::new(),
+    };
+    app.sender.compose(&app.templates, &draft, &c)
+}

@@ -1,0 +1,197 @@
+//! A care home writes again about its case: what it supplies fills the gaps
+//! (a changed value replaces the earlier one, and the change is kept), the
+//! merged form is checked again, and the care home hears what is still
+//! missing, or that its application is complete and with the administrators.
+
+use super::{Incoming, IntakeError, Outcome, contexts, open};
+use crate::actions::{form_of, ready_for_decision_with};
+use crate::app::App;
+use crate::case::CaseState;
+use crate::case::merge::merge;
+use crate::emails::Draft;
+use crate::findings::{self, Evidence, Finding};
+use crate::form::Provenance;
+use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
+use tracing::info;
+
+pub async fn join_case(
+    app: &App,
+    incoming: Incoming,
+    reference: &str,
+) -> Result<Outcome, IntakeError> {
+    join_case_flagged(app, incoming, reference, false).await
+}
+
+/// `second_application`: the message is a whole new application for the same CQC number.
+pub async fn join_case_flagged(
+    app: &App,
+    mut incoming: Incoming,
+    reference: &str,
+    second_application: bool,
+) -> Result<Outcome, IntakeError> {
+    let case = app
+        .store
+        .case_by_reference(reference)
+        .await?
+        .ok_or_else(|| StoreError::CaseNotFound(reference.into()))?;
+    let span = tracing::info_span!("case", case.reference = %case.reference);
+    let _e = span.enter();
+    let now = timestamp(app.clock.now());
+    let actor = format!(
+        "care home <{}>",
+        incoming.record.from_addr.clone().unwrap_or_default()
+    );
+    incoming.record.note = Some(
+        if second_application {
+            "second application; joined its case"
+        } else {
+            "joined its case"
+        }
+        .into(),
+    );
+    let state = CaseState::parse(&case.state);
+    if !state.is_some_and(CaseState::is_open) {
+        let event = NewEvent {
+            at: now,
+            actor,
+            event: "message received".into(),
+            detail: detail(&incoming, &[], second_application),
+        };
+        app.store
+            .update_case(
+                &case,
+                &timestamp(app.clock.now()),
+                Some(&incoming.record),
+                &[event],
+                &[],
+            )
+            .await?;
+        info!("message recorded on a decided case; no reply");
+        return Ok(Outcome::Joined {
+            reference: case.reference,
+        });
+    }
+    let base_from: Provenance = serde_json::from_str(&case.provenance_json).unwrap_or_default();
+    let (form, provenance, changes) = merge(
+        &form_of(&case),
+        &base_from,
+        &incoming.parsed.form,
+        &incoming.parsed.provenance,
+    );
+    let report_received = case.report_received || open::has_report(&incoming);
+    let findings = findings::validate(
+        &form,
+        &Evidence {
+            has_assessment_report: report_received,
+        },
+    );
+    let complete = findings::is_complete(&findings);
+    let mut updated = case.clone();
+    updated.form_json = serde_json::to_string(&form).unwrap_or_default();
+    updated.provenance_json = serde_json::to_string(&provenance).unwrap_or_default();
+    updated.findings_json = serde_json::to_string(&findings).unwrap_or_default();
+    updated.care_home_name = form.care_home_name.clone();
+    updated.cqc_id = form.cqc_registration_number.clone();
+    updated.applicant_name = form.applicant_name.clone();
+    updated.applicant_email = form.applicant_email.clone();
+    updated.report_received = report_received;
+    updated.complete = complete;
+    let mut events = vec![NewEvent {
+        at: now.clone(),
+        actor: actor.clone(),
+        event: if second_application {
+            "second application linked"
+        } else {
+            "follow-up received"
+        }
+        .into(),
+        detail: detail(&incoming, &changes, second_application),
+    }];
+    let mut emails = Vec::new();
+    let became_complete = complete && state == Some(CaseState::AwaitingInformation);
+    if became_complete {
+        let due = app
+            .calendar
+            .add_working_days(app.today(), app.config.sponsor.decision_working_days);
+        updated.state = CaseState::ReadyForDecision.as_str().to_string();
+        updated.completed_at = Some(now.clone());
+        updated.due_on = Some(due.to_string());
+        updated.awaiting_since = None;
+        events.push(NewEvent {
+            at: now.clone(),
+            actor: "daemon".into(),
+            event: "ready for decision".into(),
+            detail: serde_json::json!({ "due_on": due.to_string() }).to_string(),
+        });
+    }
+    if state == Some(CaseState::AwaitingInformation) && !incoming.quiet {
+        emails.push(reply(app, &updated, &form, &findings, complete, &incoming)?);
+    }
+    if became_complete {
+        let mut documents = crate::actions::case_documents_of(app, &case).await;
+        documents.extend(open::documents(&incoming));
+        emails.push(ready_for_decision_with(app, &updated, None, documents)?);
+    }
+    app.store
+        .update_case(
+            &updated,
+            &timestamp(app.clock.now()),
+            Some(&incoming.record),
+            &events,
+            &emails,
+        )
+        .await?;
+    info!(
+        changes = changes.len(),
+        complete, "follow-up merged into its case"
+    );
+    Ok(Outcome::Joined {
+        reference: case.reference,
+    })
+}
+
+fn reply(
+    app: &App,
+    case: &CaseRecord,
+    form: &crate::form::Form,
+    findings: &[Finding],
+    complete: bool,
+    incoming: &Incoming,
+) -> Result<crate::store::Outgoing, IntakeError> {
+    let context = contexts::reply(app, form, findings, complete, &case.reference, app.today());
+    let env = &incoming.parsed.envelope;
+    let draft = Draft {
+        template: "follow_up",
+        purpose: if complete {
+            "acknowledgement"
+        } else {
+            "still missing"
+        },
+        to: vec![case.contact_address.clone()],
+        thread: env
+            .references
+            .iter()
+            .chain(env.message_id.iter())
+            .cloned()
+            .collect(),
+        reference: Some(&case.reference),
+        auto_reply: true,
+        suppressed: false,
+        attachments: Vec::new(),
+    };
+    Ok(app.sender.compose(&app.templates, &draft, &context)?)
+}
+
+fn detail(
+    incoming: &Incoming,
+    changes: &[crate::case::merge::Change],
+    second_application: bool,
+) -> String {
+    serde_json::json!({
+        "message_id": incoming.record.message_id,
+        "subject": incoming.record.subject,
+        "changes": changes,
+        "second_application": second_application,
+    })
+    .to_string()
+}

@@ -1,0 +1,221 @@
+//! A new application: open its case, confirm receipt, and when it is already
+//! complete hand it to the administrators. A second application for a CQC
+//! number that already has a live case joins that case instead.
+
+use super::{Incoming, IntakeError, Outcome, contexts, decision_code, follow_up};
+use crate::actions::{Report, collect_parts, ready_for_decision_with, report_to_administrators};
+use crate::app::App;
+use crate::case::CaseState;
+use crate::emails::{Draft, EmailError};
+use crate::message::Role;
+use crate::store::{CaseRecord, MessageStatus, NewCase, NewEvent, Outgoing, timestamp};
+use chrono::Datelike;
+use tracing::info;
+
+pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Outcome, IntakeError> {
+    if let Some(existing) = live_case_for_cqc(app, &incoming).await? {
+        return second_application(app, incoming, existing).await;
+    }
+    let (case, event) = new_case(app, &incoming, reply);
+    let today = app.today();
+    let documents = documents(&incoming);
+    let thread: Vec<String> = incoming
+        .parsed
+        .envelope
+        .references
+        .iter()
+        .chain(incoming.parsed.envelope.message_id.iter())
+        .cloned()
+        .collect();
+    let complete = incoming.parsed.complete;
+    let (app2, parsed, case2) = (app.clone(), incoming.parsed.clone(), case.clone());
+    let render = Box::new(
+        move |reference: &str| -> Result<Vec<Outgoing>, EmailError> {
+            let context = contexts::reply(
+                &app2,
+                &parsed.form,
+                &parsed.findings,
+                complete,
+                reference,
+                today,
+            );
+            let draft = Draft {
+                template: "receipt",
+                purpose: "receipt",
+                to: vec![case2.contact_address.clone()],
+                thread: thread.clone(),
+                reference: Some(reference),
+                auto_reply: true,
+                suppressed: !reply,
+                attachments: Vec::new(),
+            };
+            let mut emails = vec![app2.sender.compose(&app2.templates, &draft, &context)?];
+            if complete {
+                emails.push(ready_for_decision_with(
+                    &app2,
+                    &case2.to_record(reference),
+                    None,
+                    documents,
+                )?);
+            }
+            Ok(emails)
+        },
+    );
+    let opened = app
+        .store
+        .open_case(today.year(), &incoming.record, &case, event, render)
+        .await?;
+    let span = tracing::info_span!("case", case.reference = %opened.reference);
+    let _e = span.enter();
+    info!(complete, receipt = reply, "case opened");
+    Ok(Outcome::Opened {
+        reference: opened.reference,
+    })
+}
+
+fn new_case(app: &App, incoming: &Incoming, reply: bool) -> (NewCase, NewEvent) {
+    let parsed = &incoming.parsed;
+    let now = timestamp(app.clock.now());
+    let due = parsed.complete.then(|| {
+        app.calendar
+            .add_working_days(app.today(), app.config.sponsor.decision_working_days)
+    });
+    let contact = parsed
+        .envelope
+        .reply_to
+        .as_ref()
+        .or(parsed.envelope.from.as_ref())
+        .map(|m| m.address.clone())
+        .unwrap_or_default();
+    let case = NewCase {
+        state: CaseState::for_new_application(parsed.complete)
+            .as_str()
+            .to_string(),
+        care_home_name: parsed.form.care_home_name.clone(),
+        cqc_id: parsed.form.cqc_registration_number.clone(),
+        applicant_name: parsed.form.applicant_name.clone(),
+        applicant_email: parsed.form.applicant_email.clone(),
+        contact_address: contact.clone(),
+        form_json: serde_json::to_string(&parsed.form).unwrap_or_default(),
+        provenance_json: serde_json::to_string(&parsed.provenance).unwrap_or_default(),
+        findings_json: serde_json::to_string(&parsed.findings).unwrap_or_default(),
+        complete: parsed.complete,
+        opened_at: now.clone(),
+        completed_at: parsed.complete.then(|| now.clone()),
+        due_on: due.map(|d| d.to_string()),
+        decision_code: decision_code(),
+        report_received: has_report(incoming),
+        linked_case_id: None,
+        awaiting_since: (!parsed.complete).then(|| now.clone()),
+        thread_root: parsed.envelope.message_id.clone(),
+    };
+    let event = NewEvent {
+        at: now,
+        actor: format!("care home <{contact}>"),
+        event: "opened".into(),
+        detail: serde_json::json!({
+            "message_id": incoming.record.message_id,
+            "complete": parsed.complete,
+            "state": case.state,
+            "receipt": if reply { "queued" } else { "not sent (backlog taken in quietly)" },
+            "ready_for_decision_notice": parsed.complete,
+        })
+        .to_string(),
+    };
+    (case, event)
+}
+
+/// An IG Toolkit / DSPT assessment report came with this message.
+pub fn has_report(incoming: &Incoming) -> bool {
+    incoming
+        .parsed
+        .attachments
+        .iter()
+        .any(|a| a.role == Role::IgAssessmentReport)
+}
+
+/// The form and report attachments of this message, to attach to the notice.
+pub fn documents(incoming: &Incoming) -> Vec<(String, String, Vec<u8>)> {
+    let wanted: Vec<String> = incoming
+        .parsed
+        .attachments
+        .iter()
+        .filter(|a| matches!(a.role, Role::ApplicationForm | Role::IgAssessmentReport))
+        .map(|a| a.filename.clone())
+        .collect();
+    let mut out = Vec::new();
+    if !wanted.is_empty() {
+        collect_parts(&incoming.raw, &wanted, &mut out);
+    }
+    out
+}
+
+async fn live_case_for_cqc(
+    app: &App,
+    incoming: &Incoming,
+) -> Result<Option<CaseRecord>, IntakeError> {
+    let Some(cqc) = incoming.parsed.form.cqc_registration_number.as_deref() else {
+        return Ok(None);
+    };
+    let cases = app.store.cases_for_cqc(cqc).await?;
+    Ok(cases.into_iter().rev().find(|c| {
+        matches!(
+            CaseState::parse(&c.state),
+            Some(
+                CaseState::AwaitingInformation
+                    | CaseState::ReadyForDecision
+                    | CaseState::Approved
+                    | CaseState::Registered
+            )
+        )
+    }))
+}
+
+/// The same care home applies again while a case is live: link, flag, never open twice.
+async fn second_application(
+    app: &App,
+    mut incoming: Incoming,
+    existing: CaseRecord,
+) -> Result<Outcome, IntakeError> {
+    info!(case.reference = %existing.reference, "second application for the same CQC number; linked to the live case");
+    if CaseState::parse(&existing.state).is_some_and(CaseState::is_open) {
+        return follow_up::join_case_flagged(app, incoming, &existing.reference, true).await;
+    }
+    incoming.record.status = MessageStatus::Processed;
+    incoming.record.note = Some(format!(
+        "second application; linked to {}",
+        existing.reference
+    ));
+    let reason = format!(
+        "A second application for CQC number {} arrived while case {} is {}. It was linked to that case and no new case was opened.",
+        existing.cqc_id.as_deref().unwrap_or("-"),
+        existing.reference,
+        existing.state
+    );
+    let report = report_to_administrators(
+        app,
+        Report::Held {
+            reference: &existing.reference,
+            contact_address: &existing.contact_address,
+            reason: &reason,
+        },
+        incoming.record.from_addr.as_deref(),
+        incoming.record.subject.as_deref(),
+        &incoming.record.received_at,
+    )?;
+    let event = NewEvent {
+        at: timestamp(app.clock.now()),
+        actor: format!(
+            "care home <{}>",
+            incoming.record.from_addr.clone().unwrap_or_default()
+        ),
+        event: "second application linked".into(),
+        detail: serde_json::json!({ "message_id": incoming.record.message_id }).to_string(),
+    };
+    app.store
+        .record_message(&incoming.record, Some(existing.id), Some(event), &[report])
+        .await?;
+    Ok(Outcome::Joined {
+        reference: existing.reference,
+    })
+}
