@@ -81,9 +81,7 @@ async fn oversized_message_is_quarantined_and_the_round_goes_on() {
 
     let summary = bed.once(&config).await;
     assert!(
-        summary.contains("1 new case(s)")
-            && summary.contains("1 quarantined")
-            && summary.contains("2 email(s) sent"),
+        summary.contains("1 new case(s)") && summary.contains("1 quarantined"),
         "round summary: {summary}"
     );
     let mut imap = Imap::login(SPONSOR).await;
