@@ -48,6 +48,7 @@ async fn daemon_answers_within_seconds_by_idle_and_stops_on_sigterm() {
         daemon.log_text()
     );
     let log = daemon.log_text();
+    assert!(log.contains("idle=true"), "the daemon uses IDLE: {log}");
     assert!(log.contains("sponsor-intake stopped"), "{log}");
 
     let cases = bed.cases(&config).await;

@@ -294,6 +294,7 @@ format = "text"
             .env("SI_TEST_IMAP_PASSWORD", password(SPONSOR))
             .env("SI_TEST_SMTP_PASSWORD", password(SPONSOR))
             .env_remove("RUST_LOG")
+            .env("NO_COLOR", "1")
             .env_remove("SPONSOR_INTAKE_CONFIG")
             .stdin(Stdio::null());
         c
@@ -431,8 +432,24 @@ impl Daemon {
         self.child.as_ref().expect("running").id()
     }
 
+    /// The daemon's log so far, without terminal colours.
     pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        let raw = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                // CSI: ESC [ parameters final-byte
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// Waits until the log holds `needle`.
