@@ -105,6 +105,10 @@ async fn oversized_message_is_quarantined_and_the_round_goes_on() {
         r.subject
     );
     assert!(r.text.contains("over the limit of 1 MB"), "{}", r.text);
+    // ...and says which message it is.
+    let subject = format!("Scanned form {}", bed.tag);
+    assert!(r.subject.contains(&subject), "{}", r.subject);
+    assert!(r.text.contains(care_home), "{}", r.text);
     assert_eq!(r.from, SPONSOR);
     // Nothing went back to the sender about the large message.
     assert!(
