@@ -130,7 +130,6 @@ async fn application_is_taken_in(backend: Backend) {
         notices[0].subject
     );
     assert!(notices[0].subject.contains("ready for decision"));
-    bed.finish().await;
 }
 
 on_both_backends!(
@@ -223,7 +222,6 @@ async fn receipt_survives_a_failed_send(backend: Backend) {
     assert_eq!(outgoing(&case, "receipt")["status"], "sent");
     assert_eq!(outgoing(&case, "receipt")["attempts"], 2, "{case:#}");
     assert_eq!(receipts(care_home, &mid).len(), 1);
-    bed.finish().await;
 }
 
 on_both_backends!(

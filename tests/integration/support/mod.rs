@@ -373,19 +373,33 @@ format = "text"
         imap.move_arrived("INBOX", message_id, &self.incoming).await;
         imap.logout().await;
     }
+}
 
-    /// Drops a PostgreSQL database made for this test.
-    pub async fn finish(self) {
-        if let Some((admin, db)) = &self.pg_admin {
+/// A PostgreSQL database made for a test is dropped at the end, also when
+/// the test failed (on a thread of its own: Drop cannot await).
+impl Drop for Bed {
+    fn drop(&mut self) {
+        let Some((admin, db)) = self.pg_admin.take() else {
+            return;
+        };
+        let dropped = std::thread::spawn(move || {
             use sqlx::Connection;
-            if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"
-                )))
-                .execute(&mut c)
-                .await;
-            }
-        }
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"
+                    )))
+                    .execute(&mut c)
+                    .await;
+                    let _ = c.close().await;
+                }
+            });
+        });
+        let _ = dropped.join();
     }
 }
 
