@@ -98,6 +98,8 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
         received_at: timestamp(app.clock.now()),
     };
     if raw.len() > app.limits.max_message_bytes {
+        // Unread, but the administrators' report should say which message it is.
+        fill_from_headers(&mut record, &raw);
         let reason = format!(
             "the message is {} MB, over the limit of {} MB",
             raw.len() >> 20,
@@ -107,7 +109,10 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
     }
     let parsed = match parse_guarded(app, raw.clone()).await {
         Ok(p) => p,
-        Err(reason) => return quarantine(app, record, reason).await,
+        Err(reason) => {
+            fill_from_headers(&mut record, &raw);
+            return quarantine(app, record, reason).await;
+        }
     };
     record.message_id = parsed.envelope.message_id.clone();
     record.from_addr = parsed.envelope.from.as_ref().map(|m| m.address.clone());
@@ -312,4 +317,19 @@ async fn quarantine(
 pub(crate) fn decision_code() -> String {
     let n: u64 = rand::random();
     format!("{:012x}", n & 0xffff_ffff_ffff)
+}
+
+/// Message-ID, From and Subject read from the header block alone (for a
+/// message that is not read as a whole), so that its report says which it is.
+fn fill_from_headers(record: &mut IncomingMessage, raw: &[u8]) {
+    let Some(msg) = mail_parser::MessageParser::default().parse_headers(raw) else {
+        return;
+    };
+    record.message_id = msg.message_id().map(str::to_string);
+    record.from_addr = msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address.as_ref())
+        .map(|a| a.trim().to_lowercase());
+    record.subject = msg.subject().map(str::to_string);
 }

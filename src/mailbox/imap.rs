@@ -268,6 +268,13 @@ impl ImapSource {
             timed("NOOP", async { Ok(session.noop().await?) }).await?;
             return Ok(Woken::Timeout);
         }
+        // Mail that arrived while the last messages were fetched and moved was
+        // announced (EXISTS) in those commands' responses; the server will not
+        // announce it again in IDLE, so look for it now instead of waiting.
+        if new_mail_announced(self.session()?) {
+            debug!("new mail announced before IDLE; checking at once");
+            return Ok(Woken::NewMail);
+        }
         let limit = timeout.min(Duration::from_secs(self.settings.idle_renew_seconds));
         let session = self
             .session
@@ -301,6 +308,21 @@ impl ImapSource {
             let _ = tokio::time::timeout(Duration::from_secs(5), s.logout()).await;
         }
     }
+}
+
+/// Empties the unsolicited responses; true when one announced new mail.
+fn new_mail_announced(session: &mut Session) -> bool {
+    let mut announced = false;
+    while let Ok(r) = session.unsolicited_responses.try_recv() {
+        if matches!(
+            r,
+            async_imap::types::UnsolicitedResponse::Exists(_)
+                | async_imap::types::UnsolicitedResponse::Recent(_)
+        ) {
+            announced = true;
+        }
+    }
+    announced
 }
 
 /// Unsolicited responses pile up in a bounded channel; we look for new mail ourselves.

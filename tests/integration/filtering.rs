@@ -1,0 +1,127 @@
+//! Tests 5 and 6: mail that must not be answered is recorded and left
+//! unanswered; mail that cannot be read is quarantined and reported, and
+//! the round carries on.
+
+use crate::intake::send_application;
+use crate::support::imap::Imap;
+use crate::support::mail::{self, Mailboxes};
+use crate::support::{ADMINS, Backend, Bed, ImapTls, SPONSOR, Settings};
+use std::time::Duration;
+
+/// Test 5: an out-of-office reply and a bounce are recorded, never answered.
+#[tokio::test]
+async fn auto_replies_and_bounces_are_recorded_not_answered() {
+    let care_home = "carehome2@example.test";
+    let bed = Bed::new("auto", Backend::Sqlite).await;
+    let config = bed.write_config(
+        "config.toml",
+        &Settings {
+            imap_tls: ImapTls::Implicit,
+            ..Settings::default()
+        },
+    );
+    let ooo = bed.message_id("ooo");
+    bed.deliver(
+        care_home,
+        &mail::out_of_office(care_home, &ooo, &bed.tag),
+        &ooo,
+    )
+    .await;
+    // A bounce has an empty return path; it is put straight into the folder.
+    let dsn = bed.message_id("dsn");
+    let mut imap = Imap::login(SPONSOR).await;
+    imap.append(&bed.incoming, &mail::bounce(&dsn, &bed.tag))
+        .await;
+
+    let summary = bed.once(&config).await;
+    assert!(
+        summary.contains("0 new case(s)")
+            && summary.contains("2 recorded without reply")
+            && summary.contains("0 email(s) sent"),
+        "round summary: {summary}"
+    );
+    assert_eq!(imap.find(&bed.processed, &ooo).await.len(), 1);
+    assert_eq!(imap.find(&bed.processed, &dsn).await.len(), 1);
+    assert_eq!(imap.count(&bed.incoming).await, 0);
+    imap.logout().await;
+    assert!(bed.cases(&config).await.is_empty());
+
+    // Nobody got anything about them: not the care home, not outside@, not the administrators.
+    for id in [&ooo, &dsn, &bed.tag] {
+        let found: Vec<_> = Mailboxes::anywhere(id)
+            .into_iter()
+            .filter(|m| !m.path.starts_with(Mailboxes::maildir(SPONSOR)))
+            .collect();
+        assert!(found.is_empty(), "mail about {id}: {found:#?}");
+    }
+}
+
+/// Test 6: a message over `limits.max_message_mb` is quarantined and
+/// reported to the administrators, and the application after it is still
+/// taken in within the same round.
+#[tokio::test]
+async fn oversized_message_is_quarantined_and_the_round_goes_on() {
+    let care_home = "carehome1@example.test";
+    let bed = Bed::new("big", Backend::Sqlite).await;
+    let config = bed.write_config(
+        "config.toml",
+        &Settings {
+            max_message_mb: 1,
+            ..Settings::default()
+        },
+    );
+    let big = bed.message_id("big");
+    bed.deliver(
+        care_home,
+        &mail::oversized(care_home, &big, &bed.tag, 2),
+        &big,
+    )
+    .await;
+    let app = send_application(&bed, care_home).await;
+
+    let summary = bed.once(&config).await;
+    assert!(
+        summary.contains("1 new case(s)") && summary.contains("1 quarantined"),
+        "round summary: {summary}"
+    );
+    let mut imap = Imap::login(SPONSOR).await;
+    assert_eq!(imap.find(&bed.quarantine, &big).await.len(), 1);
+    assert_eq!(imap.find(&bed.processed, &app).await.len(), 1);
+    assert!(imap.find(&bed.processed, &big).await.is_empty());
+    assert_eq!(imap.count(&bed.incoming).await, 0);
+    imap.logout().await;
+
+    // The administrators' report names this test's quarantine folder and the reason.
+    let folder = format!("\"{}\"", bed.quarantine);
+    let reports = Mailboxes::wait_for(ADMINS, Duration::from_secs(15), "quarantine report", |m| {
+        m.text.contains(&folder)
+    })
+    .await;
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let r = &reports[0];
+    assert!(
+        r.subject.contains("could not be processed"),
+        "{}",
+        r.subject
+    );
+    assert!(r.text.contains("over the limit of 1 MB"), "{}", r.text);
+    // ...and says which message it is.
+    let subject = format!("Scanned form {}", bed.tag);
+    assert!(r.subject.contains(&subject), "{}", r.subject);
+    assert!(r.text.contains(care_home), "{}", r.text);
+    assert_eq!(r.from, SPONSOR);
+    // Nothing went back to the sender about the large message.
+    assert!(
+        Mailboxes::matching(care_home, |m| m.refers_to(&big)).is_empty(),
+        "the sender of the large message was answered"
+    );
+
+    // The application after it has its case and receipt.
+    let cases = bed.cases(&config).await;
+    assert_eq!(cases.len(), 1, "{cases:#?}");
+    let got = Mailboxes::wait_for(care_home, Duration::from_secs(15), "receipt", |m| {
+        m.in_reply_to.iter().any(|r| r == &app)
+    })
+    .await;
+    assert_eq!(got.len(), 1);
+}
