@@ -268,13 +268,6 @@ impl ImapSource {
             timed("NOOP", async { Ok(session.noop().await?) }).await?;
             return Ok(Woken::Timeout);
         }
-        // Mail that arrived while the last messages were fetched and moved was
-        // announced (EXISTS) in those commands' responses; the server will not
-        // announce it again in IDLE, so look for it now instead of waiting.
-        if new_mail_announced(self.session()?) {
-            debug!("new mail announced before IDLE; checking at once");
-            return Ok(Woken::NewMail);
-        }
         let limit = timeout.min(Duration::from_secs(self.settings.idle_renew_seconds));
         let session = self
             .session
@@ -310,27 +303,16 @@ impl ImapSource {
     }
 }
 
-/// Empties the unsolicited responses; true when one announced new mail.
-fn new_mail_announced(session: &mut Session) -> bool {
-    let mut announced = false;
-    while let Ok(r) = session.unsolicited_responses.try_recv() {
-        if matches!(
-            r,
-            async_imap::types::UnsolicitedResponse::Exists(_)
-                | async_imap::types::UnsolicitedResponse::Recent(_)
-        ) {
-            announced = true;
-        }
-    }
-    announced
-}
-
 /// Unsolicited responses pile up in a bounded channel; we look for new mail ourselves.
 /// Empties them, telling whether any announced new mail.
 fn drain(session: &mut Session) -> bool {
     let mut exists = false;
     while let Ok(r) = session.unsolicited_responses.try_recv() {
-        exists |= matches!(r, async_imap::types::UnsolicitedResponse::Exists(_));
+        exists |= matches!(
+            r,
+            async_imap::types::UnsolicitedResponse::Exists(_)
+                | async_imap::types::UnsolicitedResponse::Recent(_)
+        );
     }
     exists
 }
