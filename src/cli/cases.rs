@@ -114,7 +114,7 @@ async fn describe(app: &App, case: &CaseRecord) -> Result<Value, CliError> {
         "completed_at": case.completed_at,
         "due_on": case.due_on,
         "form": parse(&case.form_json),
-        "provenance": parse(&case.provenance_json),
+        "provenance": provenance(&case.provenance_json),
         "findings": parse(&case.findings_json),
         "messages_in": messages.iter().map(|m| json!({
             "received_at": m.received_at, "from": m.from_addr, "subject": m.subject,
@@ -130,6 +130,14 @@ async fn describe(app: &App, case: &CaseRecord) -> Result<Value, CliError> {
         })).collect::<Vec<_>>(),
         "history_intact": verify_chain(case.id, &events).is_ok(),
     }))
+}
+
+/// Where each value came from, as people read it: `application.xlsx, Sheet1!B7`.
+fn provenance(json: &str) -> Value {
+    let map: crate::form::Provenance = serde_json::from_str(json).unwrap_or_default();
+    map.iter()
+        .map(|(field, origin)| (field.key().to_string(), Value::String(origin.to_string())))
+        .collect()
 }
 
 fn text(v: &Value) -> String {

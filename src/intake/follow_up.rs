@@ -14,14 +14,6 @@ use crate::form::Provenance;
 use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
 use tracing::info;
 
-pub async fn join_case(
-    app: &App,
-    incoming: Incoming,
-    reference: &str,
-) -> Result<Outcome, IntakeError> {
-    join_case_flagged(app, incoming, reference, false).await
-}
-
 /// `second_application`: the message is a whole new application for the same CQC number.
 pub async fn join_case_flagged(
     app: &App,

@@ -155,7 +155,13 @@ async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError>
             record_only(app, incoming, reason).await
         }
         Route::OpenCase { reply } => open::open_case(app, incoming, reply).await,
-        Route::JoinCase { reference } => follow_up::join_case(app, incoming, &reference).await,
+        Route::JoinCase { reference } => {
+            // A whole new application (not a reply) from a home with a live case: linked and flagged.
+            let env = &incoming.parsed.envelope;
+            let fresh = env.in_reply_to.is_empty() && CaseRef::find_all(&env.subject).is_empty();
+            let second = fresh && incoming.parsed.kind == crate::message::Kind::Application;
+            follow_up::join_case_flagged(app, incoming, &reference, second).await
+        }
         Route::Administrator { reference } => {
             admin::from_administrator(app, incoming, &reference, &new_text).await
         }

@@ -17,6 +17,7 @@
 mod support;
 
 mod backlog;
+mod casework;
 mod cli;
 mod daemon;
 mod filtering;
