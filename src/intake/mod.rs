@@ -67,12 +67,14 @@ impl Outcome {
 pub(crate) struct Incoming {
     pub record: IncomingMessage,
     pub parsed: Parsed,
-    pub raw: Vec<u8>,
+    pub raw: std::sync::Arc<Vec<u8>>,
     pub quiet: bool,
 }
 
 /// Takes one message in. On `Ok`, everything about it is committed.
 pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outcome, IntakeError> {
+    // Shared, not copied: a message may be tens of megabytes.
+    let raw = std::sync::Arc::new(raw);
     let sha256 = raw::digest(&raw);
     if let Some(done) = app.store.message_by_sha256(&sha256).await? {
         let outcome = match done.status {
@@ -83,7 +85,7 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
         };
         return Ok(outcome);
     }
-    let raw_path = save_raw(app, &sha256, &raw).await?;
+    let raw_path = save_raw(app, &sha256, raw.clone()).await?;
     let mut record = IncomingMessage {
         sha256,
         source_key: Some(pending.key.clone()),
@@ -191,10 +193,13 @@ async fn record_only(
     })
 }
 
-async fn save_raw(app: &App, sha256: &str, raw: &[u8]) -> Result<String, IntakeError> {
+async fn save_raw(
+    app: &App,
+    sha256: &str,
+    bytes: std::sync::Arc<Vec<u8>>,
+) -> Result<String, IntakeError> {
     let dir = app.state_dir.clone();
     let sha = sha256.to_string();
-    let bytes = raw.to_vec();
     let failed = |reason: String| IntakeError::RawStore {
         path: app.state_dir.display().to_string(),
         reason,
@@ -207,7 +212,7 @@ async fn save_raw(app: &App, sha256: &str, raw: &[u8]) -> Result<String, IntakeE
 }
 
 /// Reads the message on a blocking thread; a panic in a reader becomes a reason, not a crash.
-async fn parse_guarded(app: &App, raw: Vec<u8>) -> Result<Parsed, String> {
+async fn parse_guarded(app: &App, raw: std::sync::Arc<Vec<u8>>) -> Result<Parsed, String> {
     let limits = app.limits.clone();
     let task =
         tokio::task::spawn_blocking(move || std::panic::catch_unwind(|| parse(&raw, &limits)));
