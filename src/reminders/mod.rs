@@ -263,7 +263,7 @@ pub async fn list(app: &App) -> Result<Vec<JobStatus>, JobError> {
             last_period: last.as_ref().map(|l| l.period.clone()),
             last_started_at: last.as_ref().map(|l| l.started_at.clone()),
             last_outcome: last.and_then(|l| l.outcome),
-            next_run: next.map(|n| n.to_rfc3339()),
+            next_run: next.map(|n| n.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)),
         });
     }
     Ok(out)

@@ -17,8 +17,17 @@ pub fn parse(expr: &str) -> Result<cron::Schedule, String> {
     } else {
         trimmed.to_string()
     };
-    let schedule = cron::Schedule::from_str(&full)
-        .map_err(|e| format!("{expr:?} is not a cron expression: {e}"))?;
+    let schedule = cron::Schedule::from_str(&full).map_err(|e| {
+        // The crate's message spans lines with a caret under the fault; one line is enough.
+        let text = e.to_string();
+        let reason = text
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty() && *l != "^")
+            .unwrap_or("")
+            .to_string();
+        format!("{expr:?} is not a cron expression: {reason}")
+    })?;
     if schedule.upcoming(Utc).next().is_none() {
         return Err(format!("{expr:?} never runs again"));
     }

@@ -553,3 +553,347 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{IncomingMessage, MessageStatus, NewCase};
+
+    async fn store(dir: &tempfile::TempDir) -> Store {
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        Store::open(&url, 1).await.unwrap()
+    }
+
+    fn email(id: &str) -> Outgoing {
+        Outgoing {
+            message_id: id.into(),
+            purpose: "test".into(),
+            recipients: vec!["x@y.example".into()],
+            subject: "s".into(),
+            raw: b"raw".to_vec(),
+            suppressed: false,
+        }
+    }
+
+    fn event(name: &str) -> NewEvent {
+        NewEvent {
+            at: "2026-12-21T09:00:00.000Z".into(),
+            actor: "daemon".into(),
+            event: name.into(),
+            detail: "{}".into(),
+        }
+    }
+
+    async fn open(store: &Store, n: u8, state: &str) -> CaseRecord {
+        let message = IncomingMessage {
+            sha256: format!("{n:064}"),
+            source_key: None,
+            message_id: Some(format!("m{n}@x.example")),
+            from_addr: Some("home@x.example".into()),
+            subject: None,
+            kind: "application".into(),
+            status: MessageStatus::Processed,
+            raw_path: format!("messages/00/{n}.eml"),
+            parse_json: None,
+            note: None,
+            received_at: "2026-12-14T10:00:00.000Z".into(),
+        };
+        let case = NewCase {
+            state: state.into(),
+            care_home_name: None,
+            cqc_id: None,
+            applicant_name: None,
+            applicant_email: None,
+            contact_address: "home@x.example".into(),
+            form_json: "{}".into(),
+            provenance_json: "{}".into(),
+            findings_json: "[]".into(),
+            complete: false,
+            opened_at: "2026-12-14T10:00:00.000Z".into(),
+            completed_at: None,
+            due_on: None,
+            decision_code: "c".into(),
+            report_received: false,
+            linked_case_id: None,
+            awaiting_since: Some("2026-12-14T10:00:00.000Z".into()),
+            thread_root: None,
+        };
+        let render: crate::store::RenderForCase<'_, std::io::Error> = Box::new(|_| Ok(vec![]));
+        store
+            .open_case(2026, &message, &case, event("opened"), render)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_period_is_claimed_once_unless_stale_or_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir).await;
+        let (t0, stale) = ("2026-12-21T09:00:00.000Z", "2026-12-21T08:00:00.000Z");
+        assert!(
+            s.claim_job_run("overdue", "p1", t0, stale, false)
+                .await
+                .unwrap()
+        );
+        // Running and not stale: nobody else takes it.
+        assert!(
+            !s.claim_job_run("overdue", "p1", t0, stale, false)
+                .await
+                .unwrap()
+        );
+        s.finish_job_run("overdue", "p1", Some(t0), "ok")
+            .await
+            .unwrap();
+        assert!(
+            !s.claim_job_run(
+                "overdue",
+                "p1",
+                "2026-12-21T11:00:00.000Z",
+                "2026-12-21T10:00:00.000Z",
+                false
+            )
+            .await
+            .unwrap()
+        );
+        // Another job, another period: free.
+        assert!(
+            s.claim_job_run("chasers", "p1", t0, stale, false)
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.claim_job_run("overdue", "p2", t0, stale, false)
+                .await
+                .unwrap()
+        );
+        // A run that failed (left unfinished) is taken over once stale.
+        s.finish_job_run("overdue", "p2", None, "failed")
+            .await
+            .unwrap();
+        assert!(
+            !s.claim_job_run(
+                "overdue",
+                "p2",
+                "2026-12-21T09:30:00.000Z",
+                "2026-12-21T08:30:00.000Z",
+                false
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            s.claim_job_run(
+                "overdue",
+                "p2",
+                "2026-12-21T10:30:00.000Z",
+                "2026-12-21T09:30:00.000Z",
+                false
+            )
+            .await
+            .unwrap()
+        );
+        // `jobs run` forces.
+        assert!(
+            s.claim_job_run("overdue", "p1", t0, stale, true)
+                .await
+                .unwrap()
+        );
+        let last = s.last_job_run("overdue").await.unwrap().unwrap();
+        assert_eq!(last.period, "p2");
+        assert_eq!(last.outcome, None);
+    }
+
+    #[tokio::test]
+    async fn a_reminder_is_sent_once_per_case_kind_and_period() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir).await;
+        let case = open(&s, 1, "awaiting_information").await;
+        let now = "2026-12-21T09:00:00.000Z";
+        assert!(
+            s.record_case_reminder(
+                &case,
+                "chaser",
+                "p1",
+                now,
+                None,
+                &event("chaser sent"),
+                &email("c1")
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !s.record_case_reminder(
+                &case,
+                "chaser",
+                "p1",
+                now,
+                None,
+                &event("chaser sent"),
+                &email("c2")
+            )
+            .await
+            .unwrap()
+        );
+        assert_eq!(
+            s.reminders_for_case(case.id, "chaser").await.unwrap().len(),
+            1
+        );
+        assert_eq!(s.outbox_for_case(case.id).await.unwrap().len(), 1);
+        assert_eq!(
+            s.reminded_in_period("chaser", "p1").await.unwrap(),
+            vec![case.id]
+        );
+        // The lapse changes the state; a stale copy of the case then conflicts.
+        assert!(
+            s.record_case_reminder(
+                &case,
+                "lapse",
+                "p2",
+                now,
+                Some("lapsed"),
+                &event("lapsed"),
+                &email("l1")
+            )
+            .await
+            .unwrap()
+        );
+        assert_eq!(
+            s.case_by_id(case.id).await.unwrap().unwrap().state,
+            "lapsed"
+        );
+        assert!(matches!(
+            s.record_case_reminder(
+                &case,
+                "chaser",
+                "p3",
+                now,
+                None,
+                &event("chaser sent"),
+                &email("c3")
+            )
+            .await,
+            Err(StoreError::Conflict(_))
+        ));
+        let events = s.events_for_case(case.id).await.unwrap();
+        assert_eq!(events.len(), 3);
+        assert!(crate::store::verify_chain(case.id, &events).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_digest_lists_a_case_once_per_period() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir).await;
+        let a = open(&s, 1, "ready_for_decision").await;
+        let b = open(&s, 2, "ready_for_decision").await;
+        let now = "2026-12-21T09:00:00.000Z";
+        let entries = |ids: &[i64]| {
+            ids.iter()
+                .map(|&case_id| DigestEntry {
+                    case_id,
+                    event: event("overdue reminder"),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            s.record_digest("overdue", "p1", now, &entries(&[a.id]), &email("d1"))
+                .await
+                .unwrap()
+        );
+        // b is new but a was listed already: nothing is written.
+        assert!(
+            !s.record_digest("overdue", "p1", now, &entries(&[b.id, a.id]), &email("d2"))
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            s.reminded_in_period("overdue", "p1").await.unwrap(),
+            vec![a.id]
+        );
+        assert!(
+            s.record_digest("overdue", "p2", now, &entries(&[a.id, b.id]), &email("d3"))
+                .await
+                .unwrap()
+        );
+        assert_eq!(s.pending_outbox_count().await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn retention_sees_closed_cases_and_records_the_deletion() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir).await;
+        let open_case = open(&s, 1, "awaiting_information").await;
+        let closed = open(&s, 2, "awaiting_information").await;
+        s.record_case_reminder(
+            &closed,
+            "lapse",
+            "p",
+            "2026-12-21T09:00:00.000Z",
+            Some("lapsed"),
+            &event("lapsed"),
+            &email("l"),
+        )
+        .await
+        .unwrap();
+        let retained = s.retained_messages().await.unwrap();
+        assert_eq!(retained.len(), 1);
+        assert_eq!(retained[0].case_id, closed.id);
+        assert_eq!(
+            retained[0].closed_at.as_deref(),
+            Some("2026-12-21T09:00:00.000Z")
+        );
+        s.mark_raw_deleted(
+            closed.id,
+            &[retained[0].message_id],
+            &event("raw messages deleted"),
+        )
+        .await
+        .unwrap();
+        assert!(s.retained_messages().await.unwrap().is_empty());
+        assert_eq!(s.events_for_case(open_case.id).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn canaries_are_seen_by_message_id_and_alerted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir).await;
+        let c = CanaryRecord {
+            token: "t1".into(),
+            message_id: "canary.1@x.example".into(),
+            sent_at: "2026-12-21T09:00:00.000Z".into(),
+            deadline: "2026-12-21T09:30:00.000Z".into(),
+            seen_at: None,
+            alerted_at: None,
+        };
+        s.record_canary(&c, &email("canary.1@x.example"))
+            .await
+            .unwrap();
+        assert_eq!(s.open_canaries().await.unwrap(), vec![c.clone()]);
+        assert_eq!(
+            s.received_at_for_message_id("canary.1@x.example")
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(
+            s.record_canary_alert("t1", "2026-12-21T09:31:00.000Z", &email("a1"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.record_canary_alert("t1", "2026-12-21T09:32:00.000Z", &email("a2"))
+                .await
+                .unwrap()
+        );
+        assert!(s.open_canaries().await.unwrap().is_empty());
+        // The intake records the canary it ignores: its Message-ID is found.
+        let _ = open(&s, 3, "awaiting_information").await;
+        assert_eq!(
+            s.received_at_for_message_id("m3@x.example")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("2026-12-14T10:00:00.000Z")
+        );
+    }
+}
