@@ -36,6 +36,8 @@
 //! - [`outbox`]: building emails from templates and sending them (SMTP or files).
 //! - [`emails`]: the Tera templates for every email we send.
 //! - [`intake`]: one message from the mailbox to a committed case.
+//! - [`reminders`]: the scheduled jobs (overdue digest, chasers, weekly
+//!   summary, canary, retention), each once per period of its cron schedule.
 //! - [`daemon`]: the long-running loops and shutdown.
 //! - [`cli`]: one module per command of the binary.
 
@@ -55,4 +57,5 @@ pub mod mailbox;
 pub mod message;
 pub mod outbox;
 pub mod parse;
+pub mod reminders;
 pub mod store;

@@ -21,6 +21,10 @@ struct Cli {
         default_value = "/etc/sponsor-intake/sponsor-intake.toml"
     )]
     config: PathBuf,
+    /// Act as if it were this time (RFC 3339, e.g. 2026-12-20T09:00:00Z): for
+    /// tests, and for re-running a missed period of the scheduled jobs.
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: CasesCommand,
     },
+    /// The scheduled jobs: overdue digest, chasers, weekly summary, canary, retention.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Read emails (.eml files) as the daemon would and print what was found.
     Parse {
         /// Print one JSON object per file (JSON Lines), as the parse contract says.
@@ -49,6 +58,26 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum JobsCommand {
+    /// Each job, its schedule, its last and next run.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one job now, for its current period (reminders already sent in that period are not sent again).
+    Run {
+        /// overdue, chasers, weekly_summary, canary or retention.
+        name: String,
+    },
+}
+
+fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{s:?} is not an RFC 3339 time ({e}); e.g. 2026-12-20T09:00:00Z"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -120,7 +149,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
                 .enable_all()
                 .build()
                 .map_err(|e| CliError::new(exit::FAILURE, e))?;
-            runtime.block_on(run_async(command, config))
+            runtime.block_on(run_async(command, config, cli.now))
         }
     }
 }
@@ -128,8 +157,12 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
 async fn run_async(
     command: Command,
     config: sponsor_intake::config::Config,
+    now: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<(), CliError> {
-    let app = sponsor_intake::app::App::start(config).await?;
+    let mut app = sponsor_intake::app::App::start(config).await?;
+    if let Some(t) = now {
+        app.clock = std::sync::Arc::new(sponsor_intake::clock::FixedClock::new(t));
+    }
     let stdout = std::io::stdout();
     let result = match command {
         Command::Run => cli::run::run(app.clone()).await,
@@ -172,6 +205,12 @@ async fn run_async(
         Command::Cases {
             command: CasesCommand::Verify,
         } => cli::decide::verify(&app, &mut stdout.lock()).await,
+        Command::Jobs {
+            command: JobsCommand::List { json },
+        } => cli::jobs::list(&app, json, &mut stdout.lock()).await,
+        Command::Jobs {
+            command: JobsCommand::Run { name },
+        } => cli::jobs::run(&app, &name, &mut stdout.lock()).await,
         Command::Parse { .. } | Command::CheckConfig => Ok(()),
     };
     app.store.close().await;

@@ -51,6 +51,16 @@ pub fn run(path: &Path) -> Result<(), CliError> {
         "  timescale: {} working days",
         config.sponsor.decision_working_days
     );
+    for (name, enabled, schedule) in config.jobs.schedules() {
+        println!(
+            "  job {name}: {}",
+            if enabled {
+                format!("\"{schedule}\" ({})", config.sponsor.timezone)
+            } else {
+                "off".to_string()
+            }
+        );
+    }
     if let Some(last) = calendar.last_known_holiday() {
         println!("  bank holidays known until {last}");
     }
@@ -110,5 +120,20 @@ pub fn sample_context() -> tera::Context {
     c.insert("secure_email_link", "https://example.org/secure-email");
     c.insert("helpdesk_telephone", "0113 496 0000");
     c.insert("password_arrangement", "by telephone");
+    // Scheduled jobs (issue 5).
+    c.insert("cases", &serde_json::json!([{"reference": "LSM-2026-0001", "care_home_name": "Rose Hill Care Home", "due_date": "Monday 7 December 2026", "days_overdue": 6, "escalated": true, "approve_command": "sponsor-intake cases approve LSM-2026-0001", "reject_command": "sponsor-intake cases reject LSM-2026-0001 --reason \"...\""}]));
+    c.insert("escalated", &true);
+    c.insert("escalate_after", &5);
+    c.insert("opened_date", "Monday 23 November 2026");
+    c.insert("chaser_number", &2);
+    c.insert("final_chaser", &true);
+    c.insert("lapse_date", "Monday 14 December 2026");
+    c.insert("week_from", "Monday 30 November 2026");
+    c.insert("week_to", "Monday 7 December 2026");
+    c.insert("counts", &serde_json::json!({"received": 4, "completed": 3, "awaiting_information": 2, "awaiting_decision": 1, "decided": 3, "approved": 2, "rejected": 1, "overdue": 1}));
+    c.insert("median_working_days", "4.0");
+    c.insert("token", "0123456789abcdef0123456789abcdef");
+    c.insert("sent_at", "2026-12-07T09:00:00.000Z");
+    c.insert("timeout_minutes", &30);
     c
 }

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod check_config;
 pub mod decide;
+pub mod jobs;
 pub mod logging;
 pub mod parse;
 pub mod run;

@@ -25,17 +25,29 @@ pub async fn once(app: &App) -> Result<(), CliError> {
         quarantined = report.quarantined,
         deferred = report.deferred,
         sent = report.sent,
+        jobs_run = report.jobs_run,
+        jobs_failed = report.jobs_failed,
         "round finished"
     );
     println!(
-        "taken in: {} new case(s), {} joined a case, {} recorded without reply, {} quarantined; {} left to retry; {} email(s) sent",
+        "taken in: {} new case(s), {} joined a case, {} recorded without reply, {} quarantined; {} left to retry; {} scheduled job(s) run; {} email(s) sent",
         report.opened,
         report.joined,
         report.ignored,
         report.quarantined,
         report.deferred,
+        report.jobs_run,
         report.sent
     );
+    if report.jobs_failed > 0 {
+        return Err(CliError::new(
+            exit::FAILURE,
+            format!(
+                "{} scheduled job(s) failed; see the log (they are tried again within the hour)",
+                report.jobs_failed
+            ),
+        ));
+    }
     if report.deferred > 0 {
         return Err(CliError::new(
             exit::FAILURE,

@@ -48,6 +48,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     #[serde(default)]
     pub logging: Logging,
+    #[serde(default)]
+    pub jobs: Jobs,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -422,6 +424,174 @@ impl Default for Logging {
     }
 }
 
+/// The scheduled jobs (issue 5). Each has a cron expression (six fields,
+/// seconds first, or five in the usual crontab form), read in `sponsor.timezone`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Jobs {
+    pub overdue: OverdueJob,
+    pub chasers: ChasersJob,
+    pub weekly_summary: WeeklySummaryJob,
+    pub canary: CanaryJob,
+    pub retention: RetentionJob,
+}
+
+/// The digest of decisions past their due date, to the administrators.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OverdueJob {
+    pub enabled: bool,
+    pub schedule: String,
+    /// Working days past the due date after which the primary LA is copied.
+    pub escalate_after_working_days: u32,
+}
+
+impl Default for OverdueJob {
+    fn default() -> Self {
+        OverdueJob {
+            enabled: true,
+            schedule: "0 0 8 * * Mon-Fri".into(),
+            escalate_after_working_days: 5,
+        }
+    }
+}
+
+/// Reminders to care homes that have not sent what is missing; then the lapse.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChasersJob {
+    pub enabled: bool,
+    pub schedule: String,
+    /// Working days of silence from the care home before each reminder.
+    pub chase_after_working_days: u32,
+    /// Reminders before the case lapses (one more silent period after the last).
+    pub max_chasers: u32,
+}
+
+impl Default for ChasersJob {
+    fn default() -> Self {
+        ChasersJob {
+            enabled: true,
+            schedule: "0 30 8 * * Mon-Fri".into(),
+            chase_after_working_days: 5,
+            max_chasers: 2,
+        }
+    }
+}
+
+/// The weekly summary to the administrators.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WeeklySummaryJob {
+    pub enabled: bool,
+    pub schedule: String,
+}
+
+impl Default for WeeklySummaryJob {
+    fn default() -> Self {
+        WeeklySummaryJob {
+            enabled: true,
+            schedule: "0 0 8 * * Mon".into(),
+        }
+    }
+}
+
+/// A marked test email to our own mailbox, expected back within the timeout.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CanaryJob {
+    /// Off unless set: it needs a real round trip (SMTP out, the mailbox in).
+    pub enabled: bool,
+    pub schedule: String,
+    pub canary_timeout_minutes: u32,
+}
+
+impl Default for CanaryJob {
+    fn default() -> Self {
+        CanaryJob {
+            enabled: false,
+            schedule: "0 0 * * * *".into(),
+            canary_timeout_minutes: 30,
+        }
+    }
+}
+
+/// Deletion of the raw messages of cases closed long enough ago.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionJob {
+    pub enabled: bool,
+    pub schedule: String,
+    /// Days after a case closed (rejected, registered, lapsed) before its raw messages go.
+    pub retention_days: u32,
+}
+
+impl Default for RetentionJob {
+    fn default() -> Self {
+        RetentionJob {
+            enabled: true,
+            schedule: "0 15 2 * * *".into(),
+            retention_days: 365,
+        }
+    }
+}
+
+impl Jobs {
+    /// Each job's name, whether it is on, and its cron expression.
+    pub fn schedules(&self) -> [(&'static str, bool, &str); 5] {
+        [
+            ("overdue", self.overdue.enabled, &self.overdue.schedule),
+            ("chasers", self.chasers.enabled, &self.chasers.schedule),
+            (
+                "weekly_summary",
+                self.weekly_summary.enabled,
+                &self.weekly_summary.schedule,
+            ),
+            ("canary", self.canary.enabled, &self.canary.schedule),
+            (
+                "retention",
+                self.retention.enabled,
+                &self.retention.schedule,
+            ),
+        ]
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        for (name, _, expr) in self.schedules() {
+            crate::reminders::schedule::parse(expr)
+                .map_err(|e| invalid(&format!("jobs.{name}.schedule"), e))?;
+        }
+        if !(1..=60).contains(&self.chasers.chase_after_working_days) {
+            return Err(invalid(
+                "jobs.chasers.chase_after_working_days",
+                "must be between 1 and 60 working days",
+            ));
+        }
+        if self.chasers.max_chasers > 10 {
+            return Err(invalid("jobs.chasers.max_chasers", "must be at most 10"));
+        }
+        if self.overdue.escalate_after_working_days > 60 {
+            return Err(invalid(
+                "jobs.overdue.escalate_after_working_days",
+                "must be at most 60 working days",
+            ));
+        }
+        if !(1..=24 * 60).contains(&self.canary.canary_timeout_minutes) {
+            return Err(invalid(
+                "jobs.canary.canary_timeout_minutes",
+                "must be between 1 and 1440 minutes",
+            ));
+        }
+        if self.retention.retention_days < 1 {
+            return Err(invalid(
+                "jobs.retention.retention_days",
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -543,6 +713,7 @@ impl Config {
         if !["text", "json"].contains(&self.logging.format.as_str()) {
             return Err(invalid("logging.format", "must be \"text\" or \"json\""));
         }
+        self.jobs.check()?;
         Ok(())
     }
 

@@ -26,13 +26,17 @@ pub enum DaemonError {
     Store(#[from] crate::store::StoreError),
 }
 
-/// One full round: fetch and process what waits, send what is due, then return.
+/// One full round: fetch and process what waits, run the scheduled jobs
+/// that are due, send what is due, then return.
 pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
     let transport = Transport::from_config(&app.config)?;
     let mut source = Source::open(&app.config, &app.store).await?;
     let never = watch::channel(false).1;
     let mut report = drain_mailbox(app, &mut source, &never).await?;
     source.close().await;
+    let jobs = crate::reminders::run_due(app).await;
+    report.jobs_run = jobs.len();
+    report.jobs_failed = jobs.iter().filter(|j| j.failed).count();
     report.sent = send_outbox(app, &transport).await?;
     Ok(report)
 }
@@ -47,6 +51,11 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) -> Result<(), Da
         wake_sender.clone(),
         shutdown.clone(),
     ));
+    let jobs = tokio::spawn(jobs_loop(
+        app.clone(),
+        wake_sender.clone(),
+        shutdown.clone(),
+    ));
     systemd::ready();
     let watchdog = tokio::spawn(systemd::watchdog(shutdown.clone()));
     info!(
@@ -58,6 +67,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) -> Result<(), Da
     info!("intake stopped; letting the sender finish");
     wake_sender.notify_one();
     let _ = sender.await;
+    let _ = jobs.await;
     watchdog.abort();
     info!("sponsor-intake stopped");
     Ok(())
@@ -125,6 +135,32 @@ async fn source_wait(
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<Woken, DaemonError> {
     Ok(source.wait(poll, shutdown).await?)
+}
+
+/// Runs the scheduled jobs that are due, then sleeps until the next is
+/// (at most a quarter of an hour, so that a changed clock is noticed).
+async fn jobs_loop(app: App, wake_sender: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let done = crate::reminders::run_due(&app).await;
+        if !done.is_empty() {
+            wake_sender.notify_one();
+        }
+        let cap = Duration::from_secs(15 * 60);
+        let sleep = match crate::reminders::next_wake(&app).await {
+            Some(t) => (t - app.clock.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_secs(1), cap),
+            None => cap,
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(sleep) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
 }
 
 async fn sender_loop(

@@ -20,6 +20,9 @@ pub struct RoundReport {
     /// Messages left in the mailbox to try again (e.g. the disk is full).
     pub deferred: usize,
     pub sent: usize,
+    /// Scheduled jobs run this round, and how many of them failed.
+    pub jobs_run: usize,
+    pub jobs_failed: usize,
 }
 
 impl RoundReport {

@@ -51,6 +51,12 @@ pub const EMAILS: &[&str] = &[
     "quarantine_report",
     "held_report",
     "decision_refused_report",
+    "overdue_digest",
+    "chaser",
+    "lapsed",
+    "weekly_summary",
+    "canary",
+    "canary_alert",
 ];
 
 impl Templates {
@@ -143,6 +149,17 @@ impl Sender {
         draft: &Draft<'_>,
         context: &tera::Context,
     ) -> Result<Outgoing, EmailError> {
+        self.compose_with_headers(templates, draft, context, &[])
+    }
+
+    /// The same, with extra headers (name, value): the canary's token.
+    pub fn compose_with_headers(
+        &self,
+        templates: &Templates,
+        draft: &Draft<'_>,
+        context: &tera::Context,
+        extra_headers: &[(&str, &str)],
+    ) -> Result<Outgoing, EmailError> {
         let rendered = templates.render(draft.template, context)?;
         let message_id = new_message_id(draft.reference.unwrap_or(draft.purpose), &self.address);
         let from = Mailbox::new(
@@ -157,6 +174,11 @@ impl Sender {
             .message_id(Some(format!("<{message_id}>")))
             .date_now()
             .header(Marker(self.instance.clone()));
+        for (name, value) in extra_headers {
+            let name = HeaderName::new_from_ascii(name.to_string())
+                .map_err(|e| EmailError::Build(format!("header {name}: {e}")))?;
+            builder = builder.raw_header(HeaderValue::new(name, value.to_string()));
+        }
         for to in &draft.to {
             let mbox: Mailbox = to.parse().map_err(|_| EmailError::Address(to.clone()))?;
             builder = builder.to(mbox);

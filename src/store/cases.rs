@@ -114,9 +114,9 @@ pub struct CaseSummary {
     pub due_on: Option<String>,
 }
 
-const COLUMNS: &str = "id, reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, decision, decision_reason, decided_by, decided_at, registered_at, thread_root";
+pub(super) const COLUMNS: &str = "id, reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, decision, decision_reason, decided_by, decided_at, registered_at, thread_root";
 
-fn from_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
+pub(super) fn from_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
     let complete: i64 = r.try_get("complete")?;
     Ok(CaseRecord {
         id: r.try_get("id")?,

@@ -5,12 +5,14 @@
 
 mod cases;
 mod history;
+mod jobs;
 mod mailbox_state;
 mod messages;
 mod outbox;
 
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
 pub use history::{EventRecord, NewEvent, chain_hash, verify_chain};
+pub use jobs::{CanaryRecord, DigestEntry, JobRun, ReminderRecord, RetainedMessage, SummaryCounts};
 pub use mailbox_state::MailboxState;
 pub use messages::{IncomingMessage, MessageRecord, MessageStatus};
 pub use outbox::{OutboxRecord, OutboxStatus, Outgoing};
