@@ -22,6 +22,7 @@ mod cli;
 mod daemon;
 mod filtering;
 mod intake;
+mod jobs;
 
 /// Runs an async test body once per database backend:
 /// `on_both_backends!(name, function)` makes `name::sqlite` and `name::postgres`.

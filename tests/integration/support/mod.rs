@@ -97,6 +97,20 @@ pub enum ImapTls {
     Implicit,
 }
 
+/// Every scheduled job off.
+pub const JOBS_OFF: &str = "
+[jobs.overdue]
+enabled = false
+[jobs.chasers]
+enabled = false
+[jobs.weekly_summary]
+enabled = false
+[jobs.canary]
+enabled = false
+[jobs.retention]
+enabled = false
+";
+
 /// The settings a test may change; everything else is fixed by the harness.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -107,6 +121,9 @@ pub struct Settings {
     pub smtp_port: Option<u16>,
     pub max_message_mb: usize,
     pub retry_seconds: u64,
+    /// The `[jobs]` section: every scheduled job is off unless a test turns it on,
+    /// so that rounds do only what the test asks (a Monday would send the weekly summary).
+    pub jobs: String,
     /// Extra TOML appended at the end (e.g. an unknown key).
     pub extra: String,
 }
@@ -120,6 +137,7 @@ impl Default for Settings {
             smtp_port: None,
             max_message_mb: 40,
             retry_seconds: 1,
+            jobs: JOBS_OFF.to_string(),
             extra: String::new(),
         }
     }
@@ -256,6 +274,7 @@ max_message_mb = {max_mb}
 [logging]
 level = "info"
 format = "text"
+{jobs}
 {extra}"#,
             name = self.name,
             db = self.database_url,
@@ -273,6 +292,7 @@ format = "text"
                 .join("config/bank-holidays-england-and-wales.txt")
                 .display(),
             max_mb = settings.max_message_mb,
+            jobs = settings.jobs,
             extra = settings.extra,
         );
         let path = d.join(file);
