@@ -106,7 +106,7 @@ fn main() {
             100.0 * total.as_secs_f64() / elapsed.as_secs_f64()
         );
     }
-    by_email.sort_by(|a, b| b.0.cmp(&a.0));
+    by_email.sort_by_key(|e| std::cmp::Reverse(e.0));
     println!("\nslowest emails (ms per parse)");
     for (d, p) in by_email.iter().take(12) {
         println!(
