@@ -25,17 +25,21 @@
 //! - [`message`]: envelope, kind and attachments of one email.
 //! - [`findings`]: validation against section 2 of the guidance.
 //! - [`parse`]: the whole reading of one email (what `parse --json` prints).
-//! - [`calendar`]: working days, weekends and bank holidays.
-//! - [`case`]: case references, states and what each event leads to.
+//! - [`case`]: case references, states, routing (who may touch a case),
+//!   merging follow-ups, emailed decisions, the registration pack.
+//! - [`calendar`] and [`clock`]: working days; the time, injectable for tests.
 //!
 //! Edges (IO behind small traits):
 //! - [`config`]: the TOML settings, checked at start; secrets.
-//! - [`store`]: cases, messages, history and the outbox in SQLite (or later
-//!   PostgreSQL), behind the [`store::Store`] trait.
+//! - [`store`]: cases, messages, hash-chained history and the outbox in
+//!   SQLite or PostgreSQL (one SQL dialect through sqlx's `Any` driver).
 //! - [`mailbox`]: where mail comes from (IMAP with IDLE, or a Maildir).
 //! - [`outbox`]: building emails from templates and sending them (SMTP or files).
 //! - [`emails`]: the Tera templates for every email we send.
 //! - [`intake`]: one message from the mailbox to a committed case.
+//! - [`actions`]: what is done to a case whoever asks (notice, decision,
+//!   registration, reports to the administrators).
+//! - [`app`]: the assembled application shared by the daemon and the CLI.
 //! - [`reminders`]: the scheduled jobs (overdue digest, chasers, weekly
 //!   summary, canary, retention), each once per period of its cron schedule.
 //! - [`daemon`]: the long-running loops and shutdown.
