@@ -55,4 +55,5 @@ pub mod mailbox;
 pub mod message;
 pub mod outbox;
 pub mod parse;
+pub mod reconcile;
 pub mod store;
