@@ -12,7 +12,10 @@
 #
 # Environment: SPONSOR_INTAKE_BIN (default target/debug/sponsor-intake, built
 # when missing), CRASH_TEST_KEEP=1 keeps the temporary folder, DRAIN_TIMEOUT
-# (seconds, default 120 + N/2), CRASH_TEST_SEED (for the random moments).
+# (seconds, default 120 + N/2), CRASH_TEST_SEED (for the random moments),
+# CRASH_TEST_ALLOW_RESENT=1 tolerates a receipt delivered twice under one
+# Message-ID (the daemon killed after the SMTP server took the email and
+# before its "250" arrived: the known open issue, see issue 9's notes).
 # Exit 0: nothing lost, nothing doubled; 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -308,6 +311,7 @@ imap.logout()
 # asynchronous: wait (up to 60 s) until every application has one.
 def receipts():
     c = Counter()
+    distinct.clear()
     for h in sorted(set(ids.values())):
         md = f"{d}/mail/example.test/{h.split('@')[0]}/Maildir"
         for sub in ("new", "cur"):
@@ -320,7 +324,9 @@ def receipts():
                 for m in brackets(msg.get("In-Reply-To", "")):
                     if m in ids:
                         c[m] += 1
+                        distinct.setdefault(m, set()).add(msg.get("Message-ID", ""))
     return c
+distinct = {}
 deadline = time.time() + 60
 got = receipts()
 while time.time() < deadline and sum(1 for m in ids if got[m] >= 1) < len(ids):
@@ -329,7 +335,8 @@ while time.time() < deadline and sum(1 for m in ids if got[m] >= 1) < len(ids):
 time.sleep(2)  # a late duplicate would show now
 got = receipts()
 
-lost, doubled = [], []
+lost, doubled, resent = [], [], []
+allow_resent = os.environ.get("CRASH_TEST_ALLOW_RESENT") == "1"
 for mid in ids:
     why_lost = []
     why_double = []
@@ -338,7 +345,14 @@ for mid in ids:
     if case_per_msg[mid] == 0: why_lost.append("no case")
     if case_per_msg[mid] > 1: why_double.append(f"{case_per_msg[mid]} cases")
     if got[mid] == 0: why_lost.append("no receipt")
-    if got[mid] > 1: why_double.append(f"{got[mid]} receipts")
+    if got[mid] > 1:
+        if len(distinct.get(mid, ())) == 1:
+            # One outbox row delivered twice: the server took the email but the
+            # daemon was killed before its "250" reached it (RFC 1047).
+            resent.append(mid)
+            if not allow_resent: why_double.append(f"the receipt delivered {got[mid]} times")
+        else:
+            why_double.append(f"{len(distinct[mid])} different receipts")
     if processed[mid] == 0: why_lost.append("not in Processed")
     if processed[mid] > 1: why_double.append(f"{processed[mid]} copies in Processed")
     if quarantine[mid]: why_double.append("also in Quarantine")
@@ -355,13 +369,15 @@ print(f"applications with one receipt:     {one_receipt} (receipts found: {sum(g
 print(f"processed folder:                  {sum(processed.values())} (of ours: {n_processed}); quarantine: {sum(quarantine.values())}; INBOX: {inbox_total}")
 print(f"outbox:                            {', '.join(f'{v} {k}' for k, v in sorted(outbox.items()))}")
 print(f"reconcile exit {rc_rec}; cases verify exit {rc_ver}")
+print(f"receipts delivered twice under one Message-ID (killed between the server's acceptance and its 250): {len(resent)}"
+      + (" (tolerated: CRASH_TEST_ALLOW_RESENT=1)" if allow_resent and resent else ""))
 for mid, why in lost[:20]:
     print(f"  LOST    <{mid}>: {', '.join(why)}")
 for mid, why in doubled[:20]:
     print(f"  DOUBLED <{mid}>: {', '.join(why)}")
 ok = (not lost and not doubled and cases == n and inbox_total == 0
       and sum(processed.values()) == n and rc_rec == 0 and rc_ver == 0)
-print(f"crash-test: N={n} kills={kills} cases={cases} receipts={sum(got[m] for m in ids)} lost={len(lost)} doubled={len(doubled)} {'OK' if ok else 'FAILED'}")
+print(f"crash-test: N={n} kills={kills} cases={cases} receipts={sum(got[m] for m in ids)} lost={len(lost)} doubled={len(doubled)} resent={len(resent)} {'OK' if ok else 'FAILED'}")
 if rc_rec != 0:
     print("--- reconcile:"); print(open(f"{d}/reconcile.out").read())
 if rc_ver != 0:
