@@ -61,5 +61,6 @@ pub mod mailbox;
 pub mod message;
 pub mod outbox;
 pub mod parse;
+pub mod reconcile;
 pub mod reminders;
 pub mod store;

@@ -49,6 +49,12 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Compare the mailbox's folders with the database: anything lost, doubled or unanswered.
+    Reconcile {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Read emails (.eml files) as the daemon would and print what was found.
     Parse {
         /// Print one JSON object per file (JSON Lines), as the parse contract says.
@@ -211,6 +217,7 @@ async fn run_async(
         Command::Jobs {
             command: JobsCommand::Run { name },
         } => cli::jobs::run(&app, &name, &mut stdout.lock()).await,
+        Command::Reconcile { json } => cli::reconcile::run(&app, json, &mut stdout.lock()).await,
         Command::Parse { .. } | Command::CheckConfig => Ok(()),
     };
     app.store.close().await;

@@ -7,6 +7,7 @@ pub mod decide;
 pub mod jobs;
 pub mod logging;
 pub mod parse;
+pub mod reconcile;
 pub mod run;
 
 use crate::app::{App, StartError};

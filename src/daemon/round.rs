@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::intake::{self, Outcome};
 use crate::mailbox::{MailboxError, Source};
-use crate::outbox::{RetryPolicy, Transport, send_due};
+use crate::outbox::{RetryPolicy, SentJournal, Transport, send_due};
 use crate::store::StoreError;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -79,7 +79,22 @@ pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, Stor
     let policy = RetryPolicy {
         max_attempts: app.config.outbox.max_attempts,
         base: Duration::from_secs(app.config.outbox.retry_seconds),
+        lease: RetryPolicy::lease_for(Duration::from_secs(
+            app.config
+                .outbox
+                .smtp
+                .as_ref()
+                .map_or(30, |s| s.timeout_seconds),
+        )),
     };
-    let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
+    let journal = SentJournal::in_dir(&app.state_dir);
+    let report = send_due(
+        &app.store,
+        transport,
+        &app.config.sponsor.address,
+        policy,
+        Some(&journal),
+    )
+    .await?;
     Ok(report.sent)
 }

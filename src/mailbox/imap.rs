@@ -51,35 +51,7 @@ async fn timed<T>(
 
 impl ImapSource {
     pub async fn connect(config: &Config, store: &Store) -> Result<ImapSource, MailboxError> {
-        let settings = config
-            .mailbox
-            .imap
-            .clone()
-            .ok_or_else(|| MailboxError::Setup {
-                key: "mailbox.imap".into(),
-                reason: "missing".into(),
-            })?;
-        let password = settings
-            .password
-            .load("mailbox.imap")
-            .map_err(|e| MailboxError::Setup {
-                key: "mailbox.imap".into(),
-                reason: e.to_string(),
-            })?;
-        let ca = settings.ca_file.as_ref().map(|p| config.path(p));
-        let stream = open_stream(&settings, ca.as_deref()).await?;
-        let client = async_imap::Client::new(stream);
-        let mut session = timed("login", async {
-            client
-                .login(&settings.username, password.expose())
-                .await
-                .map_err(|(e, _)| MailboxError::Auth {
-                    user: settings.username.clone(),
-                    reason: e.to_string(),
-                })
-        })
-        .await?;
-        let caps = timed("CAPABILITY", async { Ok(session.capabilities().await?) }).await?;
+        let (settings, mut session, caps) = sign_in(config).await?;
         let can_idle = settings.idle && caps.has_str("IDLE");
         let can_move = caps.has_str("MOVE");
         for folder in [
@@ -300,6 +272,119 @@ impl ImapSource {
         if let Some(mut s) = self.session.take() {
             let _ = tokio::time::timeout(Duration::from_secs(5), s.logout()).await;
         }
+    }
+}
+
+/// Connects and signs in: the settings, the session and the server's capabilities.
+async fn sign_in(
+    config: &Config,
+) -> Result<(Imap, Session, async_imap::types::Capabilities), MailboxError> {
+    let settings = config
+        .mailbox
+        .imap
+        .clone()
+        .ok_or_else(|| MailboxError::Setup {
+            key: "mailbox.imap".into(),
+            reason: "missing".into(),
+        })?;
+    let password = settings
+        .password
+        .load("mailbox.imap")
+        .map_err(|e| MailboxError::Setup {
+            key: "mailbox.imap".into(),
+            reason: e.to_string(),
+        })?;
+    let ca = settings.ca_file.as_ref().map(|p| config.path(p));
+    let stream = open_stream(&settings, ca.as_deref()).await?;
+    let client = async_imap::Client::new(stream);
+    let mut session = timed("login", async {
+        client
+            .login(&settings.username, password.expose())
+            .await
+            .map_err(|(e, _)| MailboxError::Auth {
+                user: settings.username.clone(),
+                reason: e.to_string(),
+            })
+    })
+    .await?;
+    let caps = timed("CAPABILITY", async { Ok(session.capabilities().await?) }).await?;
+    Ok((settings, session, caps))
+}
+
+/// A read-only look at the mailbox's folders (for `reconcile`): nothing is
+/// selected for writing, created or recorded.
+pub struct ImapSurvey {
+    session: Session,
+    examined: Option<String>,
+}
+
+impl std::fmt::Debug for ImapSurvey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapSurvey").finish_non_exhaustive()
+    }
+}
+
+impl ImapSurvey {
+    pub async fn open(config: &Config) -> Result<ImapSurvey, MailboxError> {
+        let (_, session, _) = sign_in(config).await?;
+        Ok(ImapSurvey {
+            session,
+            examined: None,
+        })
+    }
+
+    /// Every message of `folder` (opened read-only with EXAMINE): its UID and header block.
+    /// A folder that does not exist is empty.
+    pub async fn headers(&mut self, folder: &str) -> Result<Vec<(u32, Vec<u8>)>, MailboxError> {
+        self.examined = None;
+        let session = &mut self.session;
+        let exists = match timed("EXAMINE", async { Ok(session.examine(folder).await) }).await? {
+            Ok(m) => m.exists,
+            Err(async_imap::error::Error::No(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        self.examined = Some(folder.to_string());
+        if exists == 0 {
+            return Ok(Vec::new());
+        }
+        let fetched: Vec<_> = timed("UID FETCH", async {
+            Ok(session
+                .fetch("1:*", "(UID BODY.PEEK[HEADER])")
+                .await?
+                .try_collect()
+                .await?)
+        })
+        .await?;
+        Ok(fetched
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.header().unwrap_or_default().to_vec())))
+            .collect())
+    }
+
+    /// The whole message `uid` of `folder`.
+    pub async fn raw(&mut self, folder: &str, uid: u32) -> Result<Option<Vec<u8>>, MailboxError> {
+        let session = &mut self.session;
+        if self.examined.as_deref() != Some(folder) {
+            timed("EXAMINE", async { Ok(session.examine(folder).await?) }).await?;
+            self.examined = Some(folder.to_string());
+        }
+        let fetched: Vec<_> = timed("UID FETCH", async {
+            Ok(session
+                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+                .await?
+                .try_collect()
+                .await?)
+        })
+        .await?;
+        Ok(fetched
+            .iter()
+            .find(|f| f.uid == Some(uid))
+            .and_then(|f| f.body())
+            .map(<[u8]>::to_vec))
+    }
+
+    pub async fn logout(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.session.logout()).await;
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod imap;
 mod maildir;
+pub mod survey;
 mod tls;
 
 pub use imap::ImapSource;

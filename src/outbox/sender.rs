@@ -2,6 +2,7 @@
 //! marked sent only after the server accepted it; a failure is retried with
 //! backoff until `max_attempts`, then marked failed and logged as an error.
 
+use super::SentJournal;
 use super::backoff::retry_delay;
 use super::transport::{SendError, Transport};
 use crate::store::{Store, StoreError};
@@ -22,6 +23,18 @@ pub struct SendReport {
 pub struct RetryPolicy {
     pub max_attempts: u32,
     pub base: Duration,
+    /// How long a claim on a row lasts. A sender killed mid-send leaves its
+    /// row claimed until then; a send is abandoned (and retried) after half
+    /// of it, so no live sender's claim ever expires under it.
+    pub lease: Duration,
+}
+
+impl RetryPolicy {
+    /// The lease for a transport that waits `timeout` for each server reply:
+    /// four of them, at least 20 s.
+    pub fn lease_for(timeout: Duration) -> Duration {
+        (timeout * 4).max(Duration::from_secs(20))
+    }
 }
 
 /// Sends every email that is due now. `sender` is our address (the return path).
@@ -30,23 +43,37 @@ pub async fn send_due(
     transport: &Transport,
     sender: &str,
     policy: RetryPolicy,
+    journal: Option<&SentJournal>,
 ) -> Result<SendReport, StoreError> {
     let mut report = SendReport::default();
+    if let Some(journal) = journal {
+        replay(store, journal).await?;
+    }
     loop {
-        let batch = store
-            .claim_due_outbox(Utc::now(), chrono::Duration::minutes(5), 50)
-            .await?;
+        // One row per claim: a crash leaves at most one row claimed (and
+        // waiting for its lease to end), not a whole batch.
+        let lease =
+            chrono::Duration::from_std(policy.lease).unwrap_or(chrono::Duration::minutes(5));
+        let batch = store.claim_due_outbox(Utc::now(), lease, 1).await?;
         if batch.is_empty() {
             return Ok(report);
         }
         for row in batch {
             let span = tracing::info_span!("send", outbox.id = row.id, message.id = %row.message_id, purpose = %row.purpose);
             let _enter = span.enter();
-            match transport
-                .send(sender, &row.recipients, &row.raw, &row.message_id)
-                .await
-            {
+            let sent = tokio::time::timeout(
+                policy.lease / 2,
+                transport.send(sender, &row.recipients, &row.raw, &row.message_id),
+            )
+            .await
+            .unwrap_or_else(|_| Err(SendError::Transient("sending took too long".into())));
+            match sent {
                 Ok(()) => {
+                    if let Some(journal) = journal
+                        && let Err(e) = journal.record(&row.message_id)
+                    {
+                        warn!(error = %e, "cannot note the email in the sent journal");
+                    }
                     store.mark_sent(row.id, Utc::now()).await?;
                     info!("email sent");
                     report.sent += 1;
@@ -82,4 +109,32 @@ pub async fn send_due(
             }
         }
     }
+}
+
+/// Marks sent the rows the journal names (accepted by the server before a
+/// crash kept them from being marked), then forgets the journal.
+async fn replay(store: &Store, journal: &SentJournal) -> Result<(), StoreError> {
+    let taken = match journal.take() {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            warn!(error = %e, "cannot read the sent journal");
+            return Ok(());
+        }
+    };
+    let (ids, path) = taken;
+    let mut marked = 0;
+    for id in &ids {
+        marked += store.mark_sent_by_message_id(id, Utc::now()).await?;
+    }
+    if marked > 0 {
+        warn!(
+            marked,
+            "emails the server had accepted before a crash are now marked sent (not sent again)"
+        );
+    }
+    if let Err(e) = SentJournal::finish(&path) {
+        warn!(error = %e, "cannot remove the sent journal");
+    }
+    Ok(())
 }

@@ -9,6 +9,7 @@ mod jobs;
 mod mailbox_state;
 mod messages;
 mod outbox;
+mod reconcile;
 
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
 pub use history::{EventRecord, NewEvent, chain_hash, verify_chain};
@@ -16,6 +17,7 @@ pub use jobs::{CanaryRecord, DigestEntry, JobRun, ReminderRecord, RetainedMessag
 pub use mailbox_state::MailboxState;
 pub use messages::{IncomingMessage, MessageRecord, MessageStatus};
 pub use outbox::{OutboxRecord, OutboxStatus, Outgoing};
+pub use reconcile::{MessageBrief, OutboxBrief};
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -188,6 +188,21 @@ impl Store {
         Ok(())
     }
 
+    /// Marks sent the pending row with this Message-ID (the sent journal's
+    /// replay); returns how many rows changed (0 or 1).
+    pub async fn mark_sent_by_message_id(
+        &self,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE message_id = $2 AND status = 'pending'")
+            .bind(timestamp(at))
+            .bind(message_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Records a failed attempt: retried at `next`, or failed for good.
     pub async fn mark_attempt_failed(
         &self,
