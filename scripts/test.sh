@@ -66,9 +66,7 @@ show_mail_logs=0
 
 step "crash test (small: 40 applications, 5 SIGKILLs; the large run is by hand)"
 # The debug binary `cargo test` just built; its own mail servers in a temp dir.
-# TODO(issue 9): drop CRASH_TEST_ALLOW_RESENT once a kill between the SMTP
-# server's acceptance and its 250 can no longer deliver a receipt twice.
-CRASH_TEST_ALLOW_RESENT=1 SPONSOR_INTAKE_BIN=${CARGO_TARGET_DIR:-target}/debug/sponsor-intake bash scripts/crash-test.sh
+SPONSOR_INTAKE_BIN=${CARGO_TARGET_DIR:-target}/debug/sponsor-intake bash scripts/crash-test.sh
 
 step "cargo build --release"
 cargo build --release

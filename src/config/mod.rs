@@ -265,10 +265,22 @@ pub struct Outbox {
     /// First retry delay in seconds; doubled each attempt, with jitter, capped at an hour.
     #[serde(default = "default_retry")]
     pub retry_seconds: u64,
+    /// Send a copy of every email to the nominated mailbox: the administrators
+    /// see what went out, and after a crash a copy that came back proves an
+    /// email was accepted, so it is never sent twice.
+    #[serde(default = "yes")]
+    pub copy_to_mailbox: bool,
+    /// After a crash cut a send off, how long to wait for its copy before sending again.
+    #[serde(default = "default_copy_wait")]
+    pub copy_wait_seconds: u64,
     #[serde(default)]
     pub smtp: Option<Smtp>,
     #[serde(default)]
     pub files: Option<Files>,
+}
+
+fn default_copy_wait() -> u64 {
+    120
 }
 
 fn default_attempts() -> u32 {

@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::intake::{self, Outcome};
 use crate::mailbox::{MailboxError, Source};
-use crate::outbox::{RetryPolicy, SentJournal, Transport, send_due};
+use crate::outbox::{RetryPolicy, Transport, send_due};
 use crate::store::StoreError;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -86,15 +86,11 @@ pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, Stor
                 .as_ref()
                 .map_or(30, |s| s.timeout_seconds),
         )),
+        copy_to: (app.config.outbox.transport == crate::config::TransportKind::Smtp
+            && app.config.outbox.copy_to_mailbox)
+            .then(|| app.config.sponsor.address.clone()),
+        copy_wait: Duration::from_secs(app.config.outbox.copy_wait_seconds),
     };
-    let journal = SentJournal::in_dir(&app.state_dir);
-    let report = send_due(
-        &app.store,
-        transport,
-        &app.config.sponsor.address,
-        policy,
-        Some(&journal),
-    )
-    .await?;
+    let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
     Ok(report.sent)
 }

@@ -3,11 +3,9 @@
 //! sends them and records the outcome, retrying with backoff.
 
 mod backoff;
-mod journal;
 mod sender;
 mod transport;
 
 pub use backoff::retry_delay;
-pub use journal::SentJournal;
 pub use sender::{RetryPolicy, SendReport, send_due};
 pub use transport::{SendError, Transport};

@@ -2,10 +2,9 @@
 //! marked sent only after the server accepted it; a failure is retried with
 //! backoff until `max_attempts`, then marked failed and logged as an error.
 
-use super::SentJournal;
 use super::backoff::retry_delay;
 use super::transport::{SendError, Transport};
-use crate::store::{Store, StoreError};
+use crate::store::{OutboxRecord, Store, StoreError};
 use chrono::Utc;
 use std::time::Duration;
 use tracing::{error, info, warn};
@@ -19,7 +18,7 @@ pub struct SendReport {
 }
 
 /// Retry settings.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RetryPolicy {
     pub max_attempts: u32,
     pub base: Duration,
@@ -27,6 +26,11 @@ pub struct RetryPolicy {
     /// row claimed until then; a send is abandoned (and retried) after half
     /// of it, so no live sender's claim ever expires under it.
     pub lease: Duration,
+    /// Our own address, sent a copy of every email: a copy that comes back
+    /// into the mailbox proves the server accepted the email.
+    pub copy_to: Option<String>,
+    /// How long an interrupted send waits for its copy before it is sent again.
+    pub copy_wait: Duration,
 }
 
 impl RetryPolicy {
@@ -43,12 +47,8 @@ pub async fn send_due(
     transport: &Transport,
     sender: &str,
     policy: RetryPolicy,
-    journal: Option<&SentJournal>,
 ) -> Result<SendReport, StoreError> {
     let mut report = SendReport::default();
-    if let Some(journal) = journal {
-        replay(store, journal).await?;
-    }
     loop {
         // One row per claim: a crash leaves at most one row claimed (and
         // waiting for its lease to end), not a whole batch.
@@ -61,19 +61,25 @@ pub async fn send_due(
         for row in batch {
             let span = tracing::info_span!("send", outbox.id = row.id, message.id = %row.message_id, purpose = %row.purpose);
             let _enter = span.enter();
+            if row.interrupted_at.is_some()
+                && !interrupted_send_is_due(store, &row, &policy).await?
+            {
+                continue;
+            }
+            let mut recipients = row.recipients.clone();
+            if let Some(copy) = &policy.copy_to
+                && !recipients.iter().any(|r| r.eq_ignore_ascii_case(copy))
+            {
+                recipients.push(copy.clone());
+            }
             let sent = tokio::time::timeout(
                 policy.lease / 2,
-                transport.send(sender, &row.recipients, &row.raw, &row.message_id),
+                transport.send(sender, &recipients, &row.raw, &row.message_id),
             )
             .await
             .unwrap_or_else(|_| Err(SendError::Transient("sending took too long".into())));
             match sent {
                 Ok(()) => {
-                    if let Some(journal) = journal
-                        && let Err(e) = journal.record(&row.message_id)
-                    {
-                        warn!(error = %e, "cannot note the email in the sent journal");
-                    }
                     store.mark_sent(row.id, Utc::now()).await?;
                     info!("email sent");
                     report.sent += 1;
@@ -111,30 +117,35 @@ pub async fn send_due(
     }
 }
 
-/// Marks sent the rows the journal names (accepted by the server before a
-/// crash kept them from being marked), then forgets the journal.
-async fn replay(store: &Store, journal: &SentJournal) -> Result<(), StoreError> {
-    let taken = match journal.take() {
-        Ok(Some(t)) => t,
-        Ok(None) => return Ok(()),
-        Err(e) => {
-            warn!(error = %e, "cannot read the sent journal");
-            return Ok(());
-        }
-    };
-    let (ids, path) = taken;
-    let mut marked = 0;
-    for id in &ids {
-        marked += store.mark_sent_by_message_id(id, Utc::now()).await?;
+/// A crash cut off an earlier send of this row, so the server may already
+/// have the email. Its copy in the nominated mailbox settles it: sent (and
+/// not sent again) when the copy came back; otherwise wait for the copy a
+/// while, then send again. Returns whether to send now.
+async fn interrupted_send_is_due(
+    store: &Store,
+    row: &OutboxRecord,
+    policy: &RetryPolicy,
+) -> Result<bool, StoreError> {
+    if policy.copy_to.is_none() {
+        return Ok(true);
     }
-    if marked > 0 {
-        warn!(
-            marked,
-            "emails the server had accepted before a crash are now marked sent (not sent again)"
-        );
+    if store.copy_received(&row.message_id).await? {
+        store.mark_sent(row.id, Utc::now()).await?;
+        info!("accepted by the server before a restart (its copy came back); not sent again");
+        return Ok(false);
     }
-    if let Err(e) = SentJournal::finish(&path) {
-        warn!(error = %e, "cannot remove the sent journal");
+    let since = row
+        .interrupted_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    let wait_until = since
+        + chrono::Duration::from_std(policy.copy_wait).unwrap_or(chrono::Duration::minutes(2));
+    if Utc::now() < wait_until {
+        store.defer_interrupted(row.id, wait_until).await?;
+        info!("a crash cut off its last send; waiting for its copy before sending again");
+        return Ok(false);
     }
-    Ok(())
+    warn!("a crash cut off its last send and no copy came back; sending again");
+    Ok(true)
 }

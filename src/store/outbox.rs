@@ -70,9 +70,11 @@ pub struct OutboxRecord {
     pub last_error: Option<String>,
     pub created_at: String,
     pub sent_at: Option<String>,
+    /// When a send was cut off by a crash, leaving its outcome unknown.
+    pub interrupted_at: Option<String>,
 }
 
-const COLUMNS: &str = "id, case_id, message_id, purpose, recipients, subject, raw, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+const COLUMNS: &str = "id, case_id, message_id, purpose, recipients, subject, raw, status, attempts, next_attempt_at, last_error, created_at, sent_at, interrupted_at";
 
 fn from_row(r: &AnyRow) -> Result<OutboxRecord, StoreError> {
     let status: String = r.try_get("status")?;
@@ -96,6 +98,7 @@ fn from_row(r: &AnyRow) -> Result<OutboxRecord, StoreError> {
         last_error: r.try_get("last_error")?,
         created_at: r.try_get("created_at")?,
         sent_at: r.try_get("sent_at")?,
+        interrupted_at: r.try_get("interrupted_at")?,
     })
 }
 
@@ -153,8 +156,9 @@ impl Store {
         for id in ids {
             // The conditional update is the claim: only one claimant's update matches.
             let done = sqlx::query(
-                "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND status = 'pending'
-                 AND (claimed_until IS NULL OR claimed_until <= $3)",
+                "UPDATE outbox SET claimed_until = $1,
+                 interrupted_at = CASE WHEN claimed_until IS NULL THEN interrupted_at ELSE COALESCE(interrupted_at, claimed_until) END
+                 WHERE id = $2 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $3)",
             )
             .bind(&until)
             .bind(id)
@@ -188,19 +192,24 @@ impl Store {
         Ok(())
     }
 
-    /// Marks sent the pending row with this Message-ID (the sent journal's
-    /// replay); returns how many rows changed (0 or 1).
-    pub async fn mark_sent_by_message_id(
-        &self,
-        message_id: &str,
-        at: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        let done = sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, claimed_until = NULL, attempts = attempts + 1, last_error = NULL WHERE message_id = $2 AND status = 'pending'")
-            .bind(timestamp(at))
+    /// Whether a copy of our email with this Message-ID came back into the
+    /// nominated mailbox: proof that the server accepted it.
+    pub async fn copy_received(&self, message_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM messages WHERE message_id = $1 LIMIT 1")
             .bind(message_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Puts off an interrupted send until `until`, to give its copy time to arrive.
+    pub async fn defer_interrupted(&self, id: i64, until: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL WHERE id = $2")
+            .bind(timestamp(until))
+            .bind(id)
             .execute(&self.pool)
             .await?;
-        Ok(done.rows_affected())
+        Ok(())
     }
 
     /// Records a failed attempt: retried at `next`, or failed for good.
