@@ -613,5 +613,121 @@ mod tests {
                 prop_assert!(s.get(a..b).is_some());
             }
         }
+
+        /// Normalising a normalised CQC identifier changes nothing, whether
+        /// it came from free text or from an identifier as people write it.
+        #[test]
+        fn cqc_is_idempotent(s in cqc_like()) {
+            if let Some(v) = cqc(&s) {
+                prop_assert!(is_canonical_cqc(&v), "{s:?} -> {v:?}");
+                prop_assert_eq!(cqc(&v), Some(v.clone()), "{:?}", s);
+            }
+        }
+
+        #[test]
+        fn canonical_cqc_is_a_fixed_point(d in "[0-9]{9,11}") {
+            let v = format!("1-{d}");
+            prop_assert!(is_canonical_cqc(&v));
+            prop_assert_eq!(cqc(&v), Some(v.clone()));
+        }
+
+        /// Any string at all (controls, surrogate-free Unicode of every
+        /// plane, combining marks) goes through every normaliser.
+        #[test]
+        fn no_normaliser_panics(s in any::<String>(), t in "\\PC{0,80}") {
+            for v in [s.as_str(), t.as_str()] {
+                let _ = cqc(v);
+                let _ = is_canonical_cqc(v);
+                let _ = yes_no(v);
+                let _ = count(v);
+                let e = email(v);
+                let _ = is_valid_email(&e);
+                let _ = is_valid_email(v);
+                let _ = is_uk_phone(v);
+                let _ = is_phone_like(v);
+                if let Some((a, b)) = find_phone(v) {
+                    prop_assert!(a <= b && v.get(a..b).is_some());
+                }
+                let _ = join_address(v.split(['\n', ',']));
+                let _ = is_placeholder(v);
+            }
+        }
+
+        #[test]
+        fn yes_written_any_way_is_yes(
+            word in "[yY]|[yY][eE][sS]",
+            pad in "[ \t]{0,3}",
+            comment in prop::option::of(prop::sample::select(COMMENTS.to_vec())),
+            dash in prop::sample::select(vec!["-", "–", "—", ",", ":"]),
+        ) {
+            let written = match comment {
+                Some(c) => format!("{pad}{word} {dash} {c}{pad}"),
+                None => format!("{pad}{word}{pad}"),
+            };
+            prop_assert_eq!(yes_no(&written), Some(true), "{:?}", written);
+        }
+
+        #[test]
+        fn no_written_any_way_is_no(
+            word in "[nN]|[nN][oO]|[nN]/[aA]|[nN][oO][tT] [yY][eE][tT]",
+            pad in "[ \t]{0,3}",
+            comment in prop::option::of(prop::sample::select(COMMENTS.to_vec())),
+        ) {
+            let written = match comment {
+                Some(c) => format!("{pad}{word} – {c}{pad}"),
+                None => format!("{pad}{word}{pad}"),
+            };
+            prop_assert_eq!(yes_no(&written), Some(false), "{:?}", written);
+        }
+
+        /// Ticked boxes, before or after their options, in any case.
+        #[test]
+        fn ticked_box_gives_the_answer(
+            checked in prop::sample::select(CHECKED.to_vec()),
+            unchecked in prop::sample::select(UNCHECKED.to_vec()),
+            yes in "[yY][eE][sS]",
+            no in "[nN][oO]",
+            sp in " {1,3}",
+            answer in any::<bool>(),
+            marks_first in any::<bool>(),
+        ) {
+            let (y, n) = if answer { (checked, unchecked) } else { (unchecked, checked) };
+            let written = if marks_first {
+                format!("{y}{sp}{yes}{sp}{n}{sp}{no}")
+            } else {
+                format!("{yes}{sp}{y}{sp}{no}{sp}{n}")
+            };
+            prop_assert_eq!(yes_no(&written), Some(answer), "{:?}", written);
+            prop_assert_eq!(yes_no(&written.to_uppercase()), Some(answer), "{:?}", written);
+        }
+
+        /// The untouched placeholder is no answer, however it is spaced.
+        #[test]
+        fn untouched_placeholder_is_no_answer(
+            pair in "[yY]([eE][sS])?( ?/ ?| or | )[nN][oO]?|[nN][oO]( ?/ ?| or )[yY]([eE][sS])?",
+            pad in " {0,2}",
+        ) {
+            let written = format!("{pad}{pair}{pad}");
+            prop_assert_eq!(yes_no(&written), None, "{:?}", written);
+        }
+    }
+
+    /// Words an answer is often followed by; none is itself a yes or a no.
+    const COMMENTS: [&str; 5] = [
+        "completed March 2024",
+        "standards met",
+        "we are working through it",
+        "see attached",
+        "all staff trained",
+    ];
+
+    /// Free text, and CQC identifiers as people write them inside it.
+    fn cqc_like() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,40}",
+            "(CQC |Location ID: |ID )?1 ?[-–—‑−] ?[0-9]{3,5} ?[0-9]{4,7}[ .,)]?",
+            "1 ?[0-9]{4,6} ?[0-9]{4,6}",
+            "[ 0-9–-]{0,20}",
+        ]
     }
 }

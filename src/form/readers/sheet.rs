@@ -489,6 +489,38 @@ mod tests {
         std::fs::read(format!("{FIXTURES}/{path}")).unwrap()
     }
 
+    /// Found by `fuzz/` (target `readers`): a 1.5 KB .xls whose directory
+    /// sector chain loops on itself. calamine 0.38 (`cfb.rs`, `get_chain`
+    /// called with `len = usize::MAX`) follows the loop forever, appending
+    /// 512 bytes per turn, until the process runs out of memory: a hostile
+    /// attachment takes the daemon down. Ignored until fixed (in calamine, or
+    /// by checking the CFB chain here before calling it); run it only under
+    /// a memory cap, e.g. `ulimit -v 1000000`.
+    #[test]
+    #[ignore = "calamine loops on a cyclic CFB directory chain until out of memory"]
+    fn xls_with_cyclic_directory_chain_is_refused() {
+        let mut bytes = vec![0u8; 512];
+        bytes[..8].copy_from_slice(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+        let mut put = |at: usize, v: &[u8]| bytes[at..at + v.len()].copy_from_slice(v);
+        put(24, &[0x3e, 0, 3, 0, 0xfe, 0xff, 9, 0, 6, 0]); // v3, 512-byte sectors
+        put(44, &1u32.to_le_bytes()); // one FAT sector
+        put(48, &1u32.to_le_bytes()); // the directory starts at sector 1
+        put(56, &4096u32.to_le_bytes());
+        put(60, &0xffff_fffeu32.to_le_bytes()); // no mini FAT
+        put(68, &0xffff_fffeu32.to_le_bytes()); // no DIFAT sectors
+        for i in 0..109 {
+            put(76 + 4 * i, &0xffff_ffffu32.to_le_bytes());
+        }
+        put(76, &0u32.to_le_bytes()); // the FAT is sector 0
+        let mut fat = vec![0xffu8; 512];
+        fat[..4].copy_from_slice(&0xffff_fffdu32.to_le_bytes()); // sector 0: FAT
+        fat[4..8].copy_from_slice(&1u32.to_le_bytes()); // sector 1 -> sector 1
+        bytes.extend(fat);
+        bytes.extend([0u8; 512]); // sector 1: the directory
+        let got = read(Format::Xls, "cyclic.xls", &bytes, &Limits::default());
+        assert!(matches!(got, Err(ReadError::Corrupt(_))), "{got:?}");
+    }
+
     fn table(doc: &Document, n: usize) -> (&str, Vec<Vec<(String, String)>>) {
         match doc.blocks.get(n) {
             Some(Block::Table { rows, place }) => (
