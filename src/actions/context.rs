@@ -1,6 +1,8 @@
 //! Pieces of template context that several emails share.
 
 use crate::app::App;
+use crate::emails::Draft;
+use crate::store::CaseRecord;
 use chrono::NaiveDate;
 
 /// The sponsor block every template can use.
@@ -16,4 +18,29 @@ pub fn sponsor(app: &App) -> serde_json::Value {
 /// A date as people write it: `Monday 7 December 2026`.
 pub fn long_date(d: NaiveDate) -> String {
     d.format("%A %-d %B %Y").to_string()
+}
+
+/// What every email about a case can say: who we are, the reference, the applicant and the home.
+pub fn case_context(app: &App, case: &CaseRecord) -> tera::Context {
+    let form = super::form_of(case);
+    let mut c = tera::Context::new();
+    c.insert("sponsor", &sponsor(app));
+    c.insert("reference", &case.reference);
+    c.insert("applicant_name", &form.applicant_name);
+    c.insert("care_home_name", &form.care_home_name);
+    c
+}
+
+/// An email to the care home about its case, in the thread of its application.
+pub fn to_care_home<'a>(case: &'a CaseRecord, template: &'a str, purpose: &'a str) -> Draft<'a> {
+    Draft {
+        template,
+        purpose,
+        to: vec![case.contact_address.clone()],
+        thread: case.thread_root.iter().cloned().collect(),
+        reference: Some(&case.reference),
+        auto_reply: false,
+        suppressed: false,
+        attachments: Vec::new(),
+    }
 }

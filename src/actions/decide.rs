@@ -2,11 +2,11 @@
 //! administrator's email or the CLI: the case changes, the history records
 //! who decided and why, and the care home is told, in one transaction.
 
-use super::{form_of, limited_to_four, sponsor};
+use super::{form_of, limited_to_four};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::case::decision::Verdict;
-use crate::emails::{Draft, EmailError};
+use crate::emails::EmailError;
 use crate::store::{CaseRecord, IncomingMessage, NewEvent, StoreError, timestamp};
 
 /// Why a decision could not be recorded.
@@ -90,11 +90,7 @@ fn care_home_email(
     reason: Option<&str>,
 ) -> Result<crate::store::Outgoing, EmailError> {
     let form = form_of(case);
-    let mut c = tera::Context::new();
-    c.insert("sponsor", &sponsor(app));
-    c.insert("reference", &case.reference);
-    c.insert("applicant_name", &form.applicant_name);
-    c.insert("care_home_name", &form.care_home_name);
+    let mut c = super::case_context(app, case);
     let template = match verdict {
         Verdict::Approve => {
             let mailboxes = form
@@ -112,15 +108,6 @@ fn care_home_email(
             "rejection"
         }
     };
-    let draft = Draft {
-        template,
-        purpose: template,
-        to: vec![case.contact_address.clone()],
-        thread: case.thread_root.iter().cloned().collect(),
-        reference: Some(&case.reference),
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
+    let draft = super::to_care_home(case, template, template);
     app.sender.compose(&app.templates, &draft, &c)
 }

@@ -8,7 +8,7 @@ mod notice;
 mod register;
 mod reports;
 
-pub use context::{long_date, sponsor};
+pub use context::{case_context, long_date, sponsor, to_care_home};
 pub use decide::{DecideError, decide};
 pub use notice::{
     case_documents as case_documents_of, collect_parts, ready_for_decision, ready_for_decision_with,

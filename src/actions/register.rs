@@ -1,11 +1,10 @@
 //! Registration (section 5): the pack of what to create, and recording that
 //! the accounts exist, which sends the care home the first-login guidance.
 
-use super::{form_of, limited_to_four, sponsor};
+use super::{form_of, limited_to_four};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::case::pack::{self, Pack};
-use crate::emails::Draft;
 use crate::store::{CaseRecord, NewEvent, timestamp};
 
 use super::DecideError;
@@ -35,12 +34,7 @@ pub async fn register(
     }
     let now = timestamp(app.clock.now());
     let p = pack_for(app, case);
-    let form = form_of(case);
-    let mut c = tera::Context::new();
-    c.insert("sponsor", &sponsor(app));
-    c.insert("reference", &case.reference);
-    c.insert("applicant_name", &form.applicant_name);
-    c.insert("care_home_name", &form.care_home_name);
+    let mut c = super::case_context(app, case);
     c.insert("users", &p.users);
     c.insert("shared_mailbox", &p.shared_mailbox);
     c.insert("helpdesk_telephone", &app.config.sponsor.helpdesk_telephone);
@@ -48,16 +42,7 @@ pub async fn register(
         "password_arrangement",
         &app.config.sponsor.password_arrangement,
     );
-    let draft = Draft {
-        template: "registered",
-        purpose: "first-login guidance",
-        to: vec![case.contact_address.clone()],
-        thread: case.thread_root.iter().cloned().collect(),
-        reference: Some(&case.reference),
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
+    let draft = super::to_care_home(case, "registered", "first-login guidance");
     let email = app.sender.compose(&app.templates, &draft, &c)?;
     let mut updated = case.clone();
     updated.state = CaseState::Registered.as_str().to_string();

@@ -157,36 +157,7 @@ impl ImapSource {
             return Ok(None);
         };
         let session = self.session()?;
-        let fetched: Vec<_> = timed("UID FETCH", async {
-            Ok(session
-                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-                .await?
-                .try_collect()
-                .await?)
-        })
-        .await?;
-        Ok(fetched
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .and_then(|f| f.body())
-            .map(<[u8]>::to_vec))
-    }
-
-    pub async fn fetch_size(&mut self, uid: u32) -> Result<Option<u64>, MailboxError> {
-        let session = self.session()?;
-        let fetched: Vec<_> = timed("UID FETCH", async {
-            Ok(session
-                .uid_fetch(uid.to_string(), "(UID RFC822.SIZE)")
-                .await?
-                .try_collect()
-                .await?)
-        })
-        .await?;
-        Ok(fetched
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .and_then(|f| f.size)
-            .map(u64::from))
+        fetch_body(session, uid).await
     }
 
     pub async fn file(&mut self, p: &Pending, to: Destination) -> Result<(), MailboxError> {
@@ -368,24 +339,29 @@ impl ImapSurvey {
             timed("EXAMINE", async { Ok(session.examine(folder).await?) }).await?;
             self.examined = Some(folder.to_string());
         }
-        let fetched: Vec<_> = timed("UID FETCH", async {
-            Ok(session
-                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-                .await?
-                .try_collect()
-                .await?)
-        })
-        .await?;
-        Ok(fetched
-            .iter()
-            .find(|f| f.uid == Some(uid))
-            .and_then(|f| f.body())
-            .map(<[u8]>::to_vec))
+        fetch_body(session, uid).await
     }
 
     pub async fn logout(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.session.logout()).await;
     }
+}
+
+/// The whole message with this UID in the selected folder (read without setting \Seen).
+async fn fetch_body(session: &mut Session, uid: u32) -> Result<Option<Vec<u8>>, MailboxError> {
+    let fetched: Vec<_> = timed("UID FETCH", async {
+        Ok(session
+            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+            .await?
+            .try_collect()
+            .await?)
+    })
+    .await?;
+    Ok(fetched
+        .iter()
+        .find(|f| f.uid == Some(uid))
+        .and_then(|f| f.body())
+        .map(<[u8]>::to_vec))
 }
 
 /// Unsolicited responses pile up in a bounded channel; we look for new mail ourselves.

@@ -8,7 +8,7 @@
 //! replies in time is not chased, and its reply starts the count again.
 
 use super::{JobError, Period, local_date, parse_time};
-use crate::actions::{form_of, long_date, sponsor};
+use crate::actions::long_date;
 use crate::app::App;
 use crate::calendar::Calendar;
 use crate::case::CaseState;
@@ -183,12 +183,7 @@ async fn last_reply(app: &App, case: &CaseRecord) -> Result<Option<DateTime<Utc>
 }
 
 fn context(app: &App, case: &CaseRecord) -> tera::Context {
-    let form = form_of(case);
-    let mut c = tera::Context::new();
-    c.insert("sponsor", &sponsor(app));
-    c.insert("reference", &case.reference);
-    c.insert("applicant_name", &form.applicant_name);
-    c.insert("care_home_name", &form.care_home_name);
+    let mut c = crate::actions::case_context(app, case);
     c.insert("missing", &missing(case));
     c.insert(
         "opened_date",
@@ -200,16 +195,7 @@ fn context(app: &App, case: &CaseRecord) -> tera::Context {
 }
 
 fn draft<'a>(case: &'a CaseRecord, template: &'a str, purpose: &'a str) -> Draft<'a> {
-    Draft {
-        template,
-        purpose,
-        to: vec![case.contact_address.clone()],
-        thread: case.thread_root.iter().cloned().collect(),
-        reference: Some(&case.reference),
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    }
+    crate::actions::to_care_home(case, template, purpose)
 }
 
 async fn chase(
