@@ -172,3 +172,275 @@ fn damaged_bytes_never_panic() {
         let _ = read_fixture(&bytes);
     }
 }
+
+type Pages = Vec<Vec<glyphs::Glyph>>;
+
+/// The glyphs of every page through the fast path (`None`: it declined)
+/// and through pdf-extract.
+fn both_paths(bytes: &[u8]) -> Option<(Option<Pages>, Pages)> {
+    let doc = pdf_extract::Document::load_mem(bytes).ok()?;
+    let pages: Vec<(u32, pdf_extract::ObjectId)> = doc.get_pages().into_iter().collect();
+    let far = Instant::now() + Duration::from_secs(60);
+    let ids: Vec<_> = pages.iter().map(|(_, id)| *id).collect();
+    let numbers: Vec<_> = pages.iter().map(|(n, _)| *n).collect();
+    let fast = fast::collect(&doc, &ids, far).map(|c| c.pages);
+    let slow = collect_with_pdf_extract(&doc, &numbers, &Limits::default(), far).ok()?;
+    Some((fast, slow))
+}
+
+fn assert_same(what: &str, bytes: &[u8]) -> bool {
+    let Some((fast, slow)) = both_paths(bytes) else {
+        return false;
+    };
+    let Some(fast) = fast else {
+        return false;
+    };
+    assert_eq!(fast, slow, "{what}: the fast path's glyphs differ");
+    true
+}
+
+#[test]
+fn fast_path_matches_pdf_extract_on_fixtures() {
+    for (name, bytes) in [
+        ("form.pdf", &fixture!("form.pdf")[..]),
+        ("letter.pdf", fixture!("letter.pdf")),
+        ("owner-only.pdf", fixture!("owner-only.pdf")),
+    ] {
+        assert!(assert_same(name, bytes), "{name}: the fast path declined");
+    }
+    // No text at all: the fast path reads it (no glyphs), like pdf-extract.
+    assert_same("image-only.pdf", fixture!("image-only.pdf"));
+}
+
+#[test]
+fn fast_path_matches_pdf_extract_on_the_corpus() {
+    use crate::form::readers::{Format, detect};
+    let dir = std::path::Path::new("/work/shared/corpus");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!("no corpus at {}: skipped", dir.display());
+        return;
+    };
+    let limits = Limits::default();
+    let (mut pdfs, mut fast) = (0, 0);
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let raw = std::fs::read(&path).expect("reads");
+        let Some(msg) = mail_parser::MessageParser::default().parse(&raw[..]) else {
+            continue;
+        };
+        for f in crate::message::walk::walk(&msg, &limits).files {
+            if detect(Some(&f.filename), &f.content_type, &f.bytes) != Format::Pdf {
+                continue;
+            }
+            pdfs += 1;
+            let what = format!("{}: {}", path.display(), f.filename);
+            if assert_same(&what, &f.bytes) {
+                fast += 1;
+            }
+            let read_fast = read("a.pdf", &f.bytes, &limits);
+            let doc = pdf_extract::Document::load_mem(&f.bytes).expect("loads");
+            let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
+            let far = Instant::now() + Duration::from_secs(60);
+            let glyphs = collect_with_pdf_extract(&doc, &numbers, &limits, far).expect("reads");
+            let mut slow = Document::new("a.pdf");
+            for (i, page) in glyphs.iter().enumerate() {
+                layout::push_page(&mut slow, i + 1, page);
+            }
+            assert_eq!(read_fast, Ok(slow), "{what}");
+        }
+    }
+    assert!(
+        pdfs > 0 && fast == pdfs,
+        "fast path taken for {fast} of {pdfs} PDFs"
+    );
+}
+
+#[test]
+fn fast_path_declines_what_it_does_not_mirror() {
+    for content in [
+        &b"BT /F1 12 Tf (a) Tj ET /X Do"[..],
+        b"BT /F1 12 Tf (a) Tj ET % comment\n",
+        b"/Span <</MCID 0>> BDC BT /F1 12 Tf (a) Tj ET EMC",
+        b"BT /F1 12 Tf 12Tf (a) Tj ET",
+        b"BT (a) Tj ET",
+        b"BT /F9 12 Tf (a) Tj ET",
+        b"BT /F1 Tf (a) Tj ET",
+        b"BT /F1 12 Tf (a) Tj ET 3",
+        b"BT /F1 12 Tf 1 2 3 Td ET",
+        b"BT /F1 12 Tf (unterminated Tj ET",
+        b"BI /W 1 /H 1 /BPC 8 /CS /G ID x EI",
+        b"/GS1 gs",
+    ] {
+        let pdf = one_page_pdf(content);
+        let doc = pdf_extract::Document::load_mem(&pdf).expect("loads");
+        let ids: Vec<_> = doc.get_pages().into_values().collect();
+        let far = Instant::now() + Duration::from_secs(60);
+        assert!(
+            fast::collect(&doc, &ids, far).is_none(),
+            "{:?} took the fast path",
+            String::from_utf8_lossy(content)
+        );
+    }
+}
+
+#[test]
+fn fast_path_matches_pdf_extract_on_text_operators() {
+    for content in [
+        &b"BT /F1 12 Tf 10 700 Td (Hello, world) Tj T* (next) Tj ET"[..],
+        b"BT /F2 9 Tf 11 TL 2 Tc 3 Tw 90 Tz 1 Ts 1 0 0 1 50 600 Tm (a b  c) Tj T* [(A) -120 (V) 30.5 (W)] TJ ET",
+        b"q 1 0 0 1 57.5 700 cm BT /F1 10 Tf 5 5 TD (x) Tj T* (y) Tj ET Q BT /F1 8 Tf (z) Tj ET",
+        b"BT /F3 10 Tf 20 20 Td (\\(esc\\) \\101\\102 \\\\ tab\\there\\\nnl (nested)) Tj <48 65 6c6C 6f7> Tj ET",
+        b"BT /F4 10 Tf 20 20 Td (\x80\x93\x96\xa0\xe9\xfc caf\xe9) Tj ET",
+        b"0 0 0 rg 1 w 0 0 m 10 10 l S 0 0 10 10 re f [3 2] 0 d BT /F1 +5. Tf .5 -.5 Td (q) Tj ET",
+        b"BT /F1 12 Tf 2 0 0 2 10 10 Tm (big) Tj 1 0.5 -0.5 1 0 0 Tm (skew) Tj ET",
+    ] {
+        let pdf = one_page_pdf(content);
+        assert!(
+            assert_same(&String::from_utf8_lossy(content), &pdf),
+            "{:?}: the fast path declined",
+            String::from_utf8_lossy(content)
+        );
+    }
+}
+
+/// A one-page PDF drawing `content`, with fonts F1 Helvetica and F2
+/// Helvetica-Bold (WinAnsi), F3 Times-Roman (built-in encoding) and F4
+/// Courier (WinAnsi).
+fn one_page_pdf(content: &[u8]) -> Vec<u8> {
+    use pdf_extract::{Dictionary, Object, Stream};
+    let mut doc = pdf_extract::Document::with_version("1.4");
+    let mut fonts = Dictionary::new();
+    for (name, base, win_ansi) in [
+        ("F1", "Helvetica", true),
+        ("F2", "Helvetica-Bold", true),
+        ("F3", "Times-Roman", false),
+        ("F4", "Courier", true),
+    ] {
+        let mut font = Dictionary::new();
+        font.set("Type", Object::Name(b"Font".to_vec()));
+        font.set("Subtype", Object::Name(b"Type1".to_vec()));
+        font.set("BaseFont", Object::Name(base.as_bytes().to_vec()));
+        if win_ansi {
+            font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+        }
+        fonts.set(name, Object::Reference(doc.add_object(font)));
+    }
+    let mut resources = Dictionary::new();
+    resources.set("Font", Object::Dictionary(fonts));
+    let content = doc.add_object(Stream::new(Dictionary::new(), content.to_vec()));
+    let pages_id = doc.new_object_id();
+    let mut page = Dictionary::new();
+    page.set("Type", Object::Name(b"Page".to_vec()));
+    page.set("Parent", Object::Reference(pages_id));
+    page.set("Contents", Object::Reference(content));
+    page.set("Resources", Object::Dictionary(resources));
+    page.set(
+        "MediaBox",
+        Object::Array(vec![0.into(), 0.into(), 600.into(), 800.into()]),
+    );
+    let page_id = doc.add_object(page);
+    let mut pages = Dictionary::new();
+    pages.set("Type", Object::Name(b"Pages".to_vec()));
+    pages.set("Kids", Object::Array(vec![Object::Reference(page_id)]));
+    pages.set("Count", Object::Integer(1));
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+    catalog.set("Pages", Object::Reference(pages_id));
+    let catalog = doc.add_object(catalog);
+    doc.trailer.set("Root", Object::Reference(catalog));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saves");
+    out
+}
+
+#[test]
+fn std14_tables_match_pdf_extract() {
+    const FONTS: [&str; 14] = [
+        "Helvetica",
+        "Helvetica-Bold",
+        "Helvetica-Oblique",
+        "Helvetica-BoldOblique",
+        "Times-Roman",
+        "Times-Bold",
+        "Times-Italic",
+        "Times-BoldItalic",
+        "Courier",
+        "Courier-Bold",
+        "Courier-Oblique",
+        "Courier-BoldOblique",
+        "Symbol",
+        "ZapfDingbats",
+    ];
+    let mut codes = b"BT /F 1000 Tf <".to_vec();
+    for b in 0..=255u8 {
+        codes.extend(format!("{b:02x}").bytes());
+    }
+    codes.extend(b"> Tj ET");
+    for base in FONTS {
+        for win_ansi in [false, true] {
+            let Some(metrics) = std14::metrics(base, win_ansi) else {
+                // pdf-extract cannot read ZapfDingbats in WinAnsi.
+                assert_eq!((base, win_ansi), ("ZapfDingbats", true));
+                continue;
+            };
+            let pdf = one_font_pdf(base, win_ansi, &codes);
+            let (_, slow) = both_paths(&pdf).expect("reads");
+            let glyphs = &slow[0];
+            // The collector drops nothing here except empty text; compare
+            // what it keeps.
+            let mut x = 0.0;
+            let mut kept = glyphs.iter();
+            for code in 0..256 {
+                let width = f64::from(metrics.widths[code]);
+                let text = char::from_u32(u32::from(metrics.chars[code]))
+                    .expect("a char")
+                    .to_string()
+                    .replace('\u{a0}', " ");
+                let g = kept.next().expect("a glyph per code");
+                assert_eq!(
+                    (g.x, g.end_x - g.x, &g.text),
+                    (x, width, &text),
+                    "{base} {win_ansi} {code}"
+                );
+                x = g.end_x;
+            }
+        }
+    }
+}
+
+fn one_font_pdf(base: &str, win_ansi: bool, content: &[u8]) -> Vec<u8> {
+    let pdf = one_page_pdf(content);
+    let mut doc = pdf_extract::Document::load_mem(&pdf).expect("loads");
+    let mut font = pdf_extract::Dictionary::new();
+    font.set("Type", pdf_extract::Object::Name(b"Font".to_vec()));
+    font.set("Subtype", pdf_extract::Object::Name(b"Type1".to_vec()));
+    font.set(
+        "BaseFont",
+        pdf_extract::Object::Name(base.as_bytes().to_vec()),
+    );
+    if win_ansi {
+        font.set(
+            "Encoding",
+            pdf_extract::Object::Name(b"WinAnsiEncoding".to_vec()),
+        );
+    }
+    let font = doc.add_object(font);
+    let page = *doc.get_pages().values().next().expect("a page");
+    let page = doc.get_dictionary_mut(page).expect("a page");
+    let resources = page
+        .get_mut(b"Resources")
+        .and_then(pdf_extract::Object::as_dict_mut)
+        .expect("resources");
+    let fonts = resources
+        .get_mut(b"Font")
+        .and_then(pdf_extract::Object::as_dict_mut)
+        .expect("fonts");
+    fonts.set("F", pdf_extract::Object::Reference(font));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saves");
+    out
+}
