@@ -195,11 +195,7 @@ impl Store {
     /// Whether a copy of our email with this Message-ID came back into the
     /// nominated mailbox: proof that the server accepted it.
     pub async fn copy_received(&self, message_id: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT 1 FROM messages WHERE message_id = $1 LIMIT 1")
-            .bind(message_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
+        Ok(self.received_at_for_message_id(message_id).await?.is_some())
     }
 
     /// Puts off an interrupted send until `until`, to give its copy time to arrive.
