@@ -265,8 +265,10 @@ async fn receipt_sent_once_after_daemon_killed() {
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
     }
-    let summary = bed.once(&config).await;
-    assert!(summary.contains("0 email(s) sent"), "{summary}");
+    // Another round sends what else is due (the administrators' notice may
+    // still be backing off) but never the receipt again.
+    bed.once(&config).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(receipts(care_home, &mid).len(), 1);
     assert_eq!(bed.cases(&config).await.len(), 1);
 }
