@@ -316,23 +316,17 @@ async fn incomplete_to_rejection(backend: Backend) {
     let reference = case["reference"].as_str().unwrap_or_default().to_string();
 
     // Rejected on the command line: the care home gets the reasons and the alternatives.
-    let out = bed
-        .run_cli(
-            &config,
-            &[
-                "cases",
-                "reject",
-                &reference,
-                "--reason",
-                "The home is not registered for personal care.",
-            ],
-        )
-        .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed.cli_ok(
+        &config,
+        &[
+            "cases",
+            "reject",
+            &reference,
+            "--reason",
+            "The home is not registered for personal care.",
+        ],
+    )
+    .await;
     bed.once(&config).await;
     let rejection = Mailboxes::wait_for(care_home, WAIT, "rejection", |m| {
         m.in_reply_to.iter().any(|r| r == &first) && m.subject.contains("outcome")
@@ -444,10 +438,9 @@ async fn emailed_decision_with_its_code_and_registration() {
     );
     assert_eq!(bed.case(&config, &reference).await["state"], "approved");
 
-    let pack = bed
-        .run_cli(&config, &["cases", "pack", &reference, "--csv"])
+    let csv = bed
+        .cli_ok(&config, &["cases", "pack", &reference, "--csv"])
         .await;
-    let csv = String::from_utf8_lossy(&pack.stdout);
     assert!(
         csv.contains("jane.carer@nhs.net") && csv.contains("exicb."),
         "{csv}"
@@ -457,14 +450,8 @@ async fn emailed_decision_with_its_code_and_registration() {
         3,
         "three users plus the shared mailbox: {csv}"
     );
-    let out = bed
-        .run_cli(&config, &["cases", "registered", &reference])
+    bed.cli_ok(&config, &["cases", "registered", &reference])
         .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     bed.once(&config).await;
     let ready = Mailboxes::wait_for(care_home, WAIT, "first-login guidance", |m| {
         m.in_reply_to.iter().any(|r| r == &mid) && m.subject.contains("accounts are ready")
@@ -475,12 +462,7 @@ async fn emailed_decision_with_its_code_and_registration() {
         "{}",
         ready[0].text
     );
-    let verify = bed.run_cli(&config, &["cases", "verify"]).await;
-    assert!(
-        verify.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    bed.cli_ok(&config, &["cases", "verify"]).await;
 }
 
 /// Issue 4, acceptance 6: a second application for the same CQC number joins the live case.

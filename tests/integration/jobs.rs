@@ -37,14 +37,7 @@ fn config(bed: &Bed) -> std::path::PathBuf {
 }
 
 async fn once_at(bed: &Bed, config: &Path, now: &str) -> String {
-    let out = bed.run_cli(config, &["--now", now, "once"]).await;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "once at {now}: {text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    bed.cli_ok(config, &["--now", now, "once"]).await
 }
 
 /// A message with the form in the body (optionally without some lines) and, when `report`, the DSPT report.
@@ -253,25 +246,19 @@ async fn retention_deletes_only_what_it_should() {
         })
         .expect("Larch case");
     let reference = closed["reference"].as_str().unwrap_or_default().to_string();
-    let out = bed
-        .run_cli(
-            &config,
-            &[
-                "--now",
-                "2026-06-02T10:00:00Z",
-                "cases",
-                "reject",
-                &reference,
-                "--reason",
-                "Not a care home.",
-            ],
-        )
-        .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    bed.cli_ok(
+        &config,
+        &[
+            "--now",
+            "2026-06-02T10:00:00Z",
+            "cases",
+            "reject",
+            &reference,
+            "--reason",
+            "Not a care home.",
+        ],
+    )
+    .await;
     assert_eq!(raw_files(&bed), 2);
     once_at(&bed, &config, "2026-06-20T03:00:00Z").await;
     assert_eq!(raw_files(&bed), 2, "not yet 30 days closed");

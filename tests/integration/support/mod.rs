@@ -328,6 +328,18 @@ format = "text"
             .expect("join")
     }
 
+    /// Runs a command that must succeed; returns what it printed.
+    pub async fn cli_ok(&self, config: &Path, args: &[&str]) -> String {
+        let out = self.run_cli(config, args).await;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
     /// `once`, which must succeed; returns its stdout (the round's summary).
     pub async fn once(&self, config: &Path) -> String {
         let out = self.run_cli(config, &["once"]).await;
