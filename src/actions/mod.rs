@@ -10,9 +10,7 @@ mod reports;
 
 pub use context::{case_context, long_date, sponsor, to_care_home};
 pub use decide::{DecideError, decide};
-pub use notice::{
-    case_documents as case_documents_of, collect_parts, ready_for_decision, ready_for_decision_with,
-};
+pub use notice::{case_documents as case_documents_of, collect_parts, ready_for_decision};
 pub use register::{pack_for, register};
 pub use reports::{Report, report_to_administrators};
 

@@ -10,19 +10,8 @@ use crate::store::{CaseRecord, Outgoing};
 use mail_parser::{MessageParser, MimeHeaders};
 use serde_json::json;
 
-/// The notice for a case that has just become complete, attaching the
-/// forms and reports of all its messages so far.
-pub async fn ready_for_decision(
-    app: &App,
-    case: &CaseRecord,
-    linked: Option<&CaseRecord>,
-) -> Result<Outgoing, EmailError> {
-    let attachments = case_documents(app, case).await;
-    ready_for_decision_with(app, case, linked, attachments)
-}
-
 /// The notice, with the documents to attach already in hand.
-pub fn ready_for_decision_with(
+pub fn ready_for_decision(
     app: &App,
     case: &CaseRecord,
     linked: Option<&CaseRecord>,

@@ -4,7 +4,7 @@
 //! missing, or that its application is complete and with the administrators.
 
 use super::{Incoming, IntakeError, Outcome, contexts, open};
-use crate::actions::{form_of, ready_for_decision_with};
+use crate::actions::{form_of, ready_for_decision};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::case::merge::merge;
@@ -126,7 +126,7 @@ pub async fn join_case_flagged(
     if became_complete {
         let mut documents = crate::actions::case_documents_of(app, &case).await;
         documents.extend(open::documents(&incoming));
-        emails.push(ready_for_decision_with(app, &updated, None, documents)?);
+        emails.push(ready_for_decision(app, &updated, None, documents)?);
     }
     app.store
         .update_case(

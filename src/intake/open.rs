@@ -3,7 +3,7 @@
 //! number that already has a live case joins that case instead.
 
 use super::{Incoming, IntakeError, Outcome, contexts, decision_code, follow_up};
-use crate::actions::{Report, collect_parts, ready_for_decision_with, report_to_administrators};
+use crate::actions::{Report, collect_parts, ready_for_decision, report_to_administrators};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::emails::{Draft, EmailError};
@@ -51,7 +51,7 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
             };
             let mut emails = vec![app2.sender.compose(&app2.templates, &draft, &context)?];
             if complete {
-                emails.push(ready_for_decision_with(
+                emails.push(ready_for_decision(
                     &app2,
                     &case2.to_record(reference),
                     None,

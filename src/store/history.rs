@@ -98,14 +98,6 @@ impl Store {
             })
             .collect()
     }
-
-    /// Appends an event on its own (for CLI actions).
-    pub async fn append_event(&self, case_id: i64, e: &NewEvent) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        append(&mut tx, case_id, e).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Checks a case's chain; returns the id of the first event that does not fit.

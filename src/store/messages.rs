@@ -159,19 +159,6 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    /// Messages that were quarantined, newest first.
-    pub async fn messages_with_status(
-        &self,
-        status: MessageStatus,
-    ) -> Result<Vec<MessageRecord>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM messages WHERE status = $1 ORDER BY id DESC");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(status.as_str())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(from_row).collect()
-    }
-
     /// Records a message that belongs to no case (or to an existing one), with
     /// the emails it causes, in one transaction. Returns the message id.
     pub async fn record_message(
