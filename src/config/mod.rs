@@ -273,6 +273,10 @@ pub struct Outbox {
     /// After a crash cut a send off, how long to wait for its copy before sending again.
     #[serde(default = "default_copy_wait")]
     pub copy_wait_seconds: u64,
+    /// Emails sent at once, each over its own SMTP session: a backlog's
+    /// replies go out in parallel, within what the server allows.
+    #[serde(default = "default_senders")]
+    pub senders: usize,
     #[serde(default)]
     pub smtp: Option<Smtp>,
     #[serde(default)]
@@ -281,6 +285,9 @@ pub struct Outbox {
 
 fn default_copy_wait() -> u64 {
     120
+}
+fn default_senders() -> usize {
+    3
 }
 
 fn default_attempts() -> u32 {
@@ -776,6 +783,9 @@ impl Config {
         let o = &self.outbox;
         if o.max_attempts == 0 {
             return Err(invalid("outbox.max_attempts", "must be at least 1"));
+        }
+        if !(1..=16).contains(&o.senders) {
+            return Err(invalid("outbox.senders", "must be from 1 to 16"));
         }
         match o.transport {
             TransportKind::Smtp => {

@@ -32,7 +32,7 @@ pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
     let transport = Transport::from_config(&app.config)?;
     let mut source = Source::open(&app.config, &app.store).await?;
     let never = watch::channel(false).1;
-    let mut report = drain_mailbox(app, &mut source, &never).await?;
+    let mut report = drain_mailbox(app, &mut source, &never, None).await?;
     source.close().await;
     let jobs = crate::reminders::run_due(app).await;
     report.jobs_run = jobs.len();
@@ -114,10 +114,7 @@ async fn intake_session(
     }
     let poll = Duration::from_secs(app.config.mailbox.poll_seconds);
     loop {
-        let report = drain_mailbox(app, &mut source, shutdown).await?;
-        if report.taken_in() > 0 {
-            wake_sender.notify_one();
-        }
+        drain_mailbox(app, &mut source, shutdown, Some(wake_sender)).await?;
         if *shutdown.borrow() {
             source.close().await;
             return Ok(());

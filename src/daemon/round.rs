@@ -6,7 +6,7 @@ use crate::mailbox::{MailboxError, Source};
 use crate::outbox::{RetryPolicy, Transport, send_due};
 use crate::store::StoreError;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tracing::{Instrument, error, info_span};
 
 /// What a round did.
@@ -31,12 +31,15 @@ impl RoundReport {
     }
 }
 
-/// Takes in every message waiting, filing each away after its commit.
+/// Takes in every message waiting, filing each away after its commit, and
+/// wakes the sender (when given) after each commit, so that replies to a
+/// backlog go out while the rest is still being taken in.
 /// Stops between messages when `shutdown` turns true.
 pub async fn drain_mailbox(
     app: &App,
     source: &mut Source,
     shutdown: &watch::Receiver<bool>,
+    wake_sender: Option<&Notify>,
 ) -> Result<RoundReport, MailboxError> {
     let mut report = RoundReport::default();
     for pending in source.pending(&app.store).await? {
@@ -52,6 +55,9 @@ pub async fn drain_mailbox(
             .await;
         match outcome {
             Ok(outcome) => {
+                if let Some(wake) = wake_sender {
+                    wake.notify_one();
+                }
                 source
                     .file(&pending, outcome.destination())
                     .instrument(span)
@@ -74,8 +80,21 @@ pub async fn drain_mailbox(
     Ok(report)
 }
 
-/// Sends what is due from the outbox.
+/// Sends what is due from the outbox over `outbox.senders` SMTP sessions at
+/// once; each claims its emails one by one, so none is sent twice.
 pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, StoreError> {
+    let senders = app.config.outbox.senders.max(1);
+    let results =
+        futures_util::future::join_all((0..senders).map(|_| send_outbox_one(app, transport)))
+            .await;
+    let mut sent = 0;
+    for r in results {
+        sent += r?;
+    }
+    Ok(sent)
+}
+
+async fn send_outbox_one(app: &App, transport: &Transport) -> Result<usize, StoreError> {
     let policy = RetryPolicy {
         max_attempts: app.config.outbox.max_attempts,
         base: Duration::from_secs(app.config.outbox.retry_seconds),
