@@ -170,6 +170,7 @@ idle = true
 [outbox]
 transport = "smtp"
 retry_seconds = 1
+copy_to_mailbox = ${E2E_COPY:-true}
 
 [outbox.smtp]
 host = "$MAIL_HOST"

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::intake::{self, Outcome};
-use crate::mailbox::{MailboxError, Source};
+use crate::mailbox::{Destination, MailboxError, Pending, Source};
 use crate::outbox::{RetryPolicy, Transport, send_due};
 use crate::store::StoreError;
 use std::time::Duration;
@@ -42,6 +42,7 @@ pub async fn drain_mailbox(
     wake_sender: Option<&Notify>,
 ) -> Result<RoundReport, MailboxError> {
     let mut report = RoundReport::default();
+    let mut filing = Filing::default();
     for pending in source.pending(&app.store).await? {
         if *shutdown.borrow() {
             break;
@@ -58,10 +59,10 @@ pub async fn drain_mailbox(
                 if let Some(wake) = wake_sender {
                     wake.notify_one();
                 }
-                source
-                    .file(&pending, outcome.destination())
-                    .instrument(span)
-                    .await?;
+                filing.add(pending, outcome.destination());
+                if filing.full() {
+                    filing.flush(source).await?;
+                }
                 match outcome {
                     Outcome::Opened { .. } => report.opened += 1,
                     Outcome::Joined { .. } => report.joined += 1,
@@ -77,7 +78,46 @@ pub async fn drain_mailbox(
             }
         }
     }
+    filing.flush(source).await?;
     Ok(report)
+}
+
+/// Committed messages waiting to be moved out of the incoming folder, moved
+/// a batch at a time (one IMAP command instead of one per message). Moving
+/// late is safe: a message still in the folder after a crash is recognised
+/// as already taken in, and only moved.
+#[derive(Default)]
+struct Filing {
+    processed: Vec<Pending>,
+    quarantine: Vec<Pending>,
+}
+
+impl Filing {
+    const BATCH: usize = 50;
+
+    fn add(&mut self, p: Pending, to: Destination) {
+        match to {
+            Destination::Processed => self.processed.push(p),
+            Destination::Quarantine => self.quarantine.push(p),
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.processed.len() + self.quarantine.len() >= Self::BATCH
+    }
+
+    async fn flush(&mut self, source: &mut Source) -> Result<(), MailboxError> {
+        for (list, to) in [
+            (&mut self.processed, Destination::Processed),
+            (&mut self.quarantine, Destination::Quarantine),
+        ] {
+            if !list.is_empty() {
+                source.file_all(list, to).await?;
+                list.clear();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Sends what is due from the outbox over `outbox.senders` SMTP sessions at

@@ -161,32 +161,52 @@ impl ImapSource {
     }
 
     pub async fn file(&mut self, p: &Pending, to: Destination) -> Result<(), MailboxError> {
-        let Handle::Uid(uid) = p.handle else {
-            return Ok(());
-        };
+        self.file_all(std::slice::from_ref(p), to).await
+    }
+
+    /// Moves messages in commands of up to 200 UIDs each.
+    pub async fn file_all(&mut self, ps: &[Pending], to: Destination) -> Result<(), MailboxError> {
+        let uids: Vec<u32> = ps
+            .iter()
+            .filter_map(|p| match p.handle {
+                Handle::Uid(uid) => Some(uid),
+                Handle::File(_) => None,
+            })
+            .collect();
+        for chunk in uids.chunks(200) {
+            let set = chunk
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            self.move_set(&set, to).await?;
+        }
+        Ok(())
+    }
+
+    async fn move_set(&mut self, set: &str, to: Destination) -> Result<(), MailboxError> {
         let folder = match to {
             Destination::Processed => self.processed.clone(),
             Destination::Quarantine => self.quarantine.clone(),
         };
         let can_move = self.can_move;
         let session = self.session()?;
-        let set = uid.to_string();
         timed("MOVE", async {
             if can_move {
-                session.uid_mv(&set, &folder).await?;
+                session.uid_mv(set, &folder).await?;
             } else {
-                session.uid_copy(&set, &folder).await?;
+                session.uid_copy(set, &folder).await?;
                 let _: Vec<_> = session
-                    .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+                    .uid_store(set, "+FLAGS.SILENT (\\Deleted)")
                     .await?
                     .try_collect()
                     .await?;
-                let _: Vec<_> = session.uid_expunge(&set).await?.try_collect().await?;
+                let _: Vec<_> = session.uid_expunge(set).await?.try_collect().await?;
             }
             Ok(())
         })
         .await?;
-        debug!(imap.uid = uid, folder = %folder, "message filed");
+        debug!(imap.uids = %set, folder = %folder, "messages filed");
         Ok(())
     }
 

@@ -114,6 +114,20 @@ impl Source {
         }
     }
 
+    /// Moves these messages out of the incoming folder, in as few commands as
+    /// the source allows.
+    pub async fn file_all(&mut self, ps: &[Pending], to: Destination) -> Result<(), MailboxError> {
+        match self {
+            Source::Imap(s) => s.file_all(ps, to).await,
+            Source::Maildir(s) => {
+                for p in ps {
+                    s.file(p, to).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Waits for new mail (IMAP IDLE where offered), at most `timeout`.
     pub async fn wait(
         &mut self,
