@@ -21,6 +21,8 @@ pub enum StartError {
     Calendar(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Registers(#[from] crate::registers::http::ClientError),
 }
 
 /// Everything the daemon's parts share.
@@ -35,6 +37,8 @@ pub struct App {
     pub timezone: chrono_tz::Tz,
     pub clock: Arc<dyn Clock>,
     pub state_dir: PathBuf,
+    /// The register clients; `None` when the checks are off (no CQC key).
+    pub registers: Option<Arc<crate::registers::http::HttpRegisters>>,
 }
 
 impl App {
@@ -55,6 +59,13 @@ impl App {
             .timezone
             .parse()
             .unwrap_or(chrono_tz::Europe::London);
+        let registers = match config.registers.load_key()? {
+            Some(key) => Some(Arc::new(crate::registers::http::HttpRegisters::new(
+                &config.registers,
+                key,
+            )?)),
+            None => None,
+        };
         let sender = Sender {
             display_name: config.sponsor.display_name.clone(),
             address: config.sponsor.address.clone(),
@@ -70,6 +81,7 @@ impl App {
             timezone,
             clock: Arc::new(SystemClock),
             state_dir,
+            registers,
         })
     }
 
