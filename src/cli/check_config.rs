@@ -98,8 +98,8 @@ pub fn sample_context() -> tera::Context {
     c.insert("cqc_id", "1-123456789");
     c.insert("cqc_link", "https://www.cqc.org.uk/location/1-123456789");
     c.insert("registers", &serde_json::json!({"outcome": "checked", "words": "checked", "checked_on": "2026-11-23",
-        "rows": [{"section": "CQC", "label": "Name", "label_padded": "Name:              ", "form": "Rose Hill", "register": "Rose Hill Care Home", "differs": false, "agrees": true},
-                 {"section": "DSPT", "label": "DSPT status", "label_padded": "DSPT status:       ", "form": "completed (Yes)", "register": "Standards Met (2025-26, site VN4AB)", "differs": false, "agrees": true}],
+        "rows": [{"section": "CQC", "label": "Name", "label_padded": "Name:                ", "form": "Rose Hill", "register": "Rose Hill Care Home", "differs": false, "agrees": true},
+                 {"section": "DSPT", "label": "DSPT status", "label_padded": "DSPT status:         ", "form": "completed (Yes)", "register": "Standards Met (2025-26, site VN4AB)", "differs": false, "agrees": true}],
         "unreachable": ["ODS: no answer in time"], "dspt_stands_in": true,
         "notices": ["The form names the care home 'Rose Hill' but the CQC register calls it 'Oak Lodge'."]}));
     c.insert(

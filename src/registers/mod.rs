@@ -268,7 +268,7 @@ pub fn template_view(check: Option<&RegisterCheck>) -> serde_json::Value {
             serde_json::json!({
                 "section": r.section,
                 "label": r.label,
-                "label_padded": format!("{:<19}", format!("{}:", r.label)),
+                "label_padded": format!("{:<21}", format!("{}:", r.label)),
                 "form": r.form,
                 "register": r.register,
                 "differs": r.verdict == "differs",

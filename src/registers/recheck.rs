@@ -101,6 +101,7 @@ async fn recheck_one(
     c.insert("reference", &case.reference);
     c.insert("care_home_name", &form.care_home_name);
     c.insert("state", &case.state);
+    c.insert("ig", &serde_json::json!({ "report": case.report_received }));
     c.insert(
         "before",
         &before
