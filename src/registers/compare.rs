@@ -165,7 +165,7 @@ fn cqc_rows(
         None,
     ));
     let form_pc = form.care_home_address.as_deref().and_then(postcode);
-    let reg_pc = loc.postal_code.as_deref().map(|p| compact(p));
+    let reg_pc = loc.postal_code.as_deref().map(compact);
     let pc_ok = match (&form_pc, &reg_pc) {
         (Some(f), Some(r)) => Some(compact(f) == *r),
         _ => None,

@@ -193,7 +193,7 @@ async fn each_disagreement_gives_its_notice() {
     }
     let name = notice_for(&format!("Name House {}", bed.tag)).await;
     assert!(
-        name.text.contains(&format!("calls location 1-"))
+        name.text.contains("calls location 1-")
             && name.text.contains(&format!("'Oakfield Manor {}'", bed.tag)),
         "{}",
         name.text
