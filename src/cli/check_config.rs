@@ -23,6 +23,11 @@ pub fn run(path: &Path) -> Result<(), CliError> {
             .load("outbox.smtp")
             .map_err(|e| fail(e.to_string()))?;
     }
+    let registers_on = config
+        .registers
+        .load_key()
+        .map_err(|e| fail(e.to_string()))?
+        .is_some();
     let templates = Templates::load(&config.path(&config.templates.directory))
         .map_err(|e| fail(format!("templates.directory: {e}")))?;
     let sample = sample_context();
@@ -61,6 +66,17 @@ pub fn run(path: &Path) -> Result<(), CliError> {
             }
         );
     }
+    println!(
+        "  registers: {}",
+        if registers_on {
+            format!(
+                "CQC, ODS and DSPT checks on; re-checked \"{}\" ({})",
+                config.registers.recheck_schedule, config.sponsor.timezone
+            )
+        } else {
+            "off (no registers.cqc_key_env or cqc_key_file)".to_string()
+        }
+    );
     if let Some(last) = calendar.last_known_holiday() {
         println!("  bank holidays known until {last}");
     }

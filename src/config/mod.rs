@@ -612,18 +612,25 @@ impl Registers {
             password_env: self.cqc_key_env.clone(),
             password_file: self.cqc_key_file.clone(),
         };
-        source.load("registers.cqc_key").map(Some).map_err(|e| {
-            // The secret module names password_env/_file; our keys are cqc_key_env/_file.
-            invalid(
+        let which = if self.cqc_key_file.is_some() {
+            "registers.cqc_key_file"
+        } else {
+            "registers.cqc_key_env"
+        };
+        source.load(which).map(Some).map_err(|e| match e {
+            secret::SecretError::Ambiguous { .. } => invalid(
                 "registers.cqc_key_env",
-                e.to_string()
-                    .replace("registers.cqc_key.password_env", "registers.cqc_key_env")
-                    .replace("registers.cqc_key.password_file", "registers.cqc_key_file")
-                    .replace(
-                        "password_env and password_file",
-                        "cqc_key_env and cqc_key_file",
-                    ),
-            )
+                "set only one of cqc_key_env and cqc_key_file",
+            ),
+            secret::SecretError::EnvMissing { var, .. } => invalid(
+                "registers.cqc_key_env",
+                format!("the environment variable {var} is not set"),
+            ),
+            secret::SecretError::File { path, reason, .. } => invalid(
+                "registers.cqc_key_file",
+                format!("cannot read {path}: {reason}"),
+            ),
+            secret::SecretError::Empty { .. } => invalid(which, "the CQC key is empty"),
         })
     }
 
@@ -978,4 +985,45 @@ fn check_tls(key: &str, tls: Tls, host: &str) -> Result<(), ConfigError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod registers_tests {
+    use super::*;
+
+    #[test]
+    fn register_urls_must_be_https_unless_on_this_machine() {
+        assert!(check_base_url("k", "https://api.service.cqc.org.uk/public/v1").is_ok());
+        assert!(check_base_url("k", "http://127.0.0.1:8080/cqc").is_ok());
+        assert!(check_base_url("k", "http://localhost/cqc").is_ok());
+        let e = check_base_url("registers.cqc_base_url", "http://api.example/x").unwrap_err();
+        assert!(e.to_string().starts_with("registers.cqc_base_url: "));
+    }
+
+    #[test]
+    fn the_checks_are_off_without_a_key_and_name_the_key_when_it_is_missing() {
+        let off = Registers::default();
+        assert!(!off.enabled());
+        assert_eq!(off.load_key().unwrap(), None);
+        let on = Registers {
+            cqc_key_env: Some("SPONSOR_INTAKE_TEST_NO_SUCH_CQC_KEY".into()),
+            ..Registers::default()
+        };
+        let e = on.load_key().unwrap_err().to_string();
+        assert!(
+            e.starts_with("registers.cqc_key_env: ")
+                && e.contains("SPONSOR_INTAKE_TEST_NO_SUCH_CQC_KEY"),
+            "{e}"
+        );
+        let bad = Registers {
+            ods_requests_per_second: 6,
+            ..Registers::default()
+        };
+        assert!(
+            bad.check()
+                .unwrap_err()
+                .to_string()
+                .starts_with("registers.ods_requests_per_second")
+        );
+    }
 }
