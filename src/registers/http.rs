@@ -271,3 +271,36 @@ impl Lookups for Session<'_> {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn ods_requests_are_spaced_to_five_a_second() {
+        let http = HttpRegisters::new(&RegistersConfig::default(), Secret::new("k")).unwrap();
+        let started = std::time::Instant::now();
+        for _ in 0..6 {
+            http.ods_turn().await;
+        }
+        // Six turns: the sixth waits for the fifth gap of 200 ms.
+        assert!(
+            started.elapsed() >= Duration::from_millis(990),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug() {
+        let http = HttpRegisters::new(&RegistersConfig::default(), Secret::new("very-secret-key"))
+            .unwrap();
+        assert!(!format!("{http:?}").contains("very-secret-key"));
+    }
+
+    #[test]
+    fn identifiers_cannot_change_the_path() {
+        assert_eq!(segment("1-123456789"), "1-123456789");
+        assert_eq!(segment("../providers/1-1?x=y"), "providers1-1xy");
+    }
+}

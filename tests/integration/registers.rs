@@ -241,6 +241,74 @@ async fn unknown_number_asks_the_care_home_to_check_it() {
         Mailboxes::matching(ADMINS, |m| m.subject.contains(&home)).is_empty(),
         "no notice for an incomplete application"
     );
+
+    // The care home answers with the right number: checked again, complete.
+    let (right, ods) = ids();
+    server.add(&Home::matching(&right, &home, &ods));
+    let reply_mid = bed.message_id("reply");
+    let reply = format!(
+        "From: Jane Carer <carehome1@example.test>\r\nTo: {}\r\nSubject: Re: {}\r\n\
+         Message-ID: <{reply_mid}>\r\nIn-Reply-To: <{mid}>\r\nReferences: <{mid}>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Sorry, we gave the wrong number.\r\n\r\nCQC registration number: {right}\r\n",
+        crate::support::SPONSOR,
+        receipt.subject
+    );
+    bed.deliver("carehome1@example.test", reply.as_bytes(), &reply_mid)
+        .await;
+    bed.once(&config).await;
+    let notice = notice_for(&home).await;
+    assert!(
+        notice
+            .text
+            .contains(&format!("{}{right}  |  {right}", pad("CQC number"))),
+        "{}",
+        notice.text
+    );
+    let case = only_case(&bed, &config).await;
+    assert_eq!(case["state"], "ready_for_decision");
+    assert!(finding_codes(&case).is_empty(), "{case:#}");
+}
+
+/// A published DSPT status of "Approaching Standards" or better stands in
+/// for the IG Toolkit report the care home did not send.
+#[tokio::test]
+async fn a_published_dspt_status_stands_in_for_the_report() {
+    let server = Registers::start();
+    let (bed, config) = bed("reg-dspt", Backend::Sqlite, &server).await;
+    let home = format!("Nopaper House {}", bed.tag);
+    let (cqc, ods) = ids();
+    let mut h = Home::matching(&cqc, &home, &ods);
+    h.dspt = "Approaching Standards";
+    server.add(&h);
+    let mid = bed.message_id("application");
+    let full = String::from_utf8(mail::application("carehome4@example.test", &mid, &home))
+        .expect("utf-8")
+        .replace("1-123456789", &cqc);
+    // The same application without its report attachment.
+    let cut = full
+        .find("--=-=form=-=\r\nContent-Type: text/plain; charset=utf-8; name=")
+        .expect("the report part");
+    let raw = format!("{}--=-=form=-=--\r\n", &full[..cut]);
+    bed.deliver("carehome4@example.test", raw.as_bytes(), &mid)
+        .await;
+    bed.once(&config).await;
+    let notice = notice_for(&home).await;
+    assert!(
+        notice
+            .text
+            .contains("The published DSPT status stands in for an IG Toolkit report."),
+        "{}",
+        notice.text
+    );
+    assert!(
+        notice.text.contains("assessment report not received"),
+        "{}",
+        notice.text
+    );
+    let case = only_case(&bed, &config).await;
+    assert_eq!(case["state"], "ready_for_decision");
+    assert!(finding_codes(&case).is_empty(), "{case:#}");
 }
 
 /// Acceptance 3: the register is down, the case goes on with "could not
