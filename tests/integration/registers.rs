@@ -396,3 +396,25 @@ async fn a_slow_register_does_not_hold_intake() {
         notice.text
     );
 }
+
+/// With no CQC key the checks are off, nothing is asked, and the notice says so.
+#[tokio::test]
+async fn without_a_key_the_notice_says_the_checks_are_off() {
+    let bed = Bed::new("reg-off", Backend::Sqlite).await;
+    let config = bed.config();
+    let home = format!("Keyless Court {}", bed.tag);
+    let (cqc, _) = ids();
+    apply(&bed, "carehome5@example.test", &home, &cqc).await;
+    bed.once(&config).await;
+    let notice = notice_for(&home).await;
+    assert!(
+        notice
+            .text
+            .contains("The register checks are off (no CQC key is configured)"),
+        "{}",
+        notice.text
+    );
+    let case = only_case(&bed, &config).await;
+    assert_eq!(case["registers"]["outcome"], "off");
+    assert_eq!(case["state"], "ready_for_decision");
+}
