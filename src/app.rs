@@ -59,13 +59,6 @@ impl App {
             .timezone
             .parse()
             .unwrap_or(chrono_tz::Europe::London);
-        let registers = match config.registers.load_key()? {
-            Some(key) => Some(Arc::new(crate::registers::http::HttpRegisters::new(
-                &config.registers,
-                key,
-            )?)),
-            None => None,
-        };
         let sender = Sender {
             display_name: config.sponsor.display_name.clone(),
             address: config.sponsor.address.clone(),
@@ -81,8 +74,22 @@ impl App {
             timezone,
             clock: Arc::new(SystemClock),
             state_dir,
-            registers,
+            registers: None,
         })
+    }
+
+    /// Reads the CQC key and builds the register clients, for the commands
+    /// that take mail in or run jobs (`run`, `once`, `jobs`). The other
+    /// commands need no key, so an administrator's shell need not hold it.
+    pub fn start_registers(&mut self) -> Result<(), StartError> {
+        self.registers = match self.config.registers.load_key()? {
+            Some(key) => Some(Arc::new(crate::registers::http::HttpRegisters::new(
+                &self.config.registers,
+                key,
+            )?)),
+            None => None,
+        };
+        Ok(())
     }
 
     /// Today's date where the sponsor is.

@@ -169,6 +169,9 @@ async fn run_async(
     if let Some(t) = now {
         app.clock = std::sync::Arc::new(sponsor_intake::clock::FixedClock::new(t));
     }
+    if matches!(command, Command::Run | Command::Once | Command::Jobs { .. }) {
+        app.start_registers()?;
+    }
     let stdout = std::io::stdout();
     let result = match command {
         Command::Run => cli::run::run(app.clone()).await,
