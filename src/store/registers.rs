@@ -72,3 +72,46 @@ impl Store {
         Ok(done.rows_affected())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn answers_are_kept_for_their_day_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::open(&url, 1).await.unwrap();
+        let now = "2026-11-24T09:00:00.000Z";
+        let found = CachedAnswer {
+            found: true,
+            body: r#"{"locationId":"1-1"}"#.into(),
+        };
+        store
+            .cache_register_answer("cqc", "locations/1-1", "2026-11-23", &found, now)
+            .await
+            .unwrap();
+        let gone = CachedAnswer {
+            found: false,
+            body: String::new(),
+        };
+        store
+            .cache_register_answer("cqc", "locations/1-2", "2026-11-24", &gone, now)
+            .await
+            .unwrap();
+        // A second writer the same day changes nothing.
+        store
+            .cache_register_answer("cqc", "locations/1-2", "2026-11-24", &found, now)
+            .await
+            .unwrap();
+        let get = |k: &'static str, d: &'static str| {
+            let s = store.clone();
+            async move { s.cached_register_answer("cqc", k, d).await.unwrap() }
+        };
+        assert_eq!(get("locations/1-1", "2026-11-23").await, Some(found));
+        assert_eq!(get("locations/1-1", "2026-11-24").await, None);
+        assert_eq!(get("locations/1-2", "2026-11-24").await, Some(gone));
+        assert_eq!(store.prune_register_cache("2026-11-24").await.unwrap(), 1);
+        assert_eq!(get("locations/1-1", "2026-11-23").await, None);
+    }
+}
