@@ -11,6 +11,7 @@
 //! mailbox (IMAP / Maildir)          fetch by UID, never by \Seen
 //!   -> store: raw message saved      before anything else happens to it
 //!   -> parse: message -> readers -> extract -> findings   (pure, no IO)
+//!   -> registers: CQC, ODS, DSPT     time-boxed lookups, before the commit
 //!   -> case: decide what happens     (pure state machine)
 //!   -> store: one transaction        case change + history + outbox rows
 //!   -> mailbox: move to processed    only after the commit
