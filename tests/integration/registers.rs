@@ -107,9 +107,16 @@ async fn known_number_gives_the_comparison(backend: Backend) {
     assert!(!text.contains("DIFFERS"), "{text}");
     assert!(!text.contains("FOR YOUR ATTENTION"), "{text}");
     assert!(!text.contains("COULD NOT CHECK"), "{text}");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(notice.raw.as_bytes())
+        .expect("the notice parses");
+    let html = parsed.body_html(0).expect("an HTML part").into_owned();
     assert!(
-        notice.raw.contains("<table"),
-        "the HTML part has the table too"
+        html.contains("<strong>The form beside the registers</strong>")
+            && html.contains(&format!(
+                "<td>CQC Name</td><td style=\"padding: 0 1em;\">{home}</td><td>{home}</td>"
+            )),
+        "the HTML part has the table too: {html}"
     );
 
     let case = only_case(&bed, &config).await;
