@@ -82,6 +82,7 @@ async fn open_one(store: &Store, s: &Sample, run: &str, i: u64) {
         linked_case_id: None,
         awaiting_since: None,
         thread_root: Some(format!("{run}.{i}@example.org")),
+        registers_json: None,
     };
     let event = NewEvent {
         at: now,

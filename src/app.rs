@@ -21,6 +21,8 @@ pub enum StartError {
     Calendar(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Registers(#[from] crate::registers::http::ClientError),
 }
 
 /// Everything the daemon's parts share.
@@ -35,6 +37,8 @@ pub struct App {
     pub timezone: chrono_tz::Tz,
     pub clock: Arc<dyn Clock>,
     pub state_dir: PathBuf,
+    /// The register clients; `None` when the checks are off (no CQC key).
+    pub registers: Option<Arc<crate::registers::http::HttpRegisters>>,
 }
 
 impl App {
@@ -70,7 +74,22 @@ impl App {
             timezone,
             clock: Arc::new(SystemClock),
             state_dir,
+            registers: None,
         })
+    }
+
+    /// Reads the CQC key and builds the register clients, for the commands
+    /// that take mail in or run jobs (`run`, `once`, `jobs`). The other
+    /// commands need no key, so an administrator's shell need not hold it.
+    pub fn start_registers(&mut self) -> Result<(), StartError> {
+        self.registers = match self.config.registers.load_key()? {
+            Some(key) => Some(Arc::new(crate::registers::http::HttpRegisters::new(
+                &self.config.registers,
+                key,
+            )?)),
+            None => None,
+        };
+        Ok(())
     }
 
     /// Today's date where the sponsor is.

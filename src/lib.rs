@@ -11,6 +11,7 @@
 //! mailbox (IMAP / Maildir)          fetch by UID, never by \Seen
 //!   -> store: raw message saved      before anything else happens to it
 //!   -> parse: message -> readers -> extract -> findings   (pure, no IO)
+//!   -> registers: CQC, ODS, DSPT     time-boxed lookups, before the commit
 //!   -> case: decide what happens     (pure state machine)
 //!   -> store: one transaction        case change + history + outbox rows
 //!   -> mailbox: move to processed    only after the commit
@@ -40,6 +41,8 @@
 //! - [`actions`]: what is done to a case whoever asks (notice, decision,
 //!   registration, reports to the administrators).
 //! - [`app`]: the assembled application shared by the daemon and the CLI.
+//! - [`registers`]: the CQC, ODS and DSPT checks of sections 2.1 and 2.2
+//!   (pure comparison; HTTP clients with timeouts, retries and a day's cache).
 //! - [`reminders`]: the scheduled jobs (overdue digest, chasers, weekly
 //!   summary, canary, retention), each once per period of its cron schedule.
 //! - [`daemon`]: the long-running loops and shutdown.
@@ -62,5 +65,6 @@ pub mod message;
 pub mod outbox;
 pub mod parse;
 pub mod reconcile;
+pub mod registers;
 pub mod reminders;
 pub mod store;

@@ -44,7 +44,7 @@ enum Command {
         #[command(subcommand)]
         command: CasesCommand,
     },
-    /// The scheduled jobs: overdue digest, chasers, weekly summary, canary, retention.
+    /// The scheduled jobs: overdue digest, chasers, weekly summary, canary, retention, register re-checks.
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
@@ -75,7 +75,7 @@ enum JobsCommand {
     },
     /// Run one job now, for its current period (reminders already sent in that period are not sent again).
     Run {
-        /// overdue, chasers, weekly_summary, canary or retention.
+        /// overdue, chasers, weekly_summary, canary, retention or registers.
         name: String,
     },
 }
@@ -168,6 +168,9 @@ async fn run_async(
     let mut app = sponsor_intake::app::App::start(config).await?;
     if let Some(t) = now {
         app.clock = std::sync::Arc::new(sponsor_intake::clock::FixedClock::new(t));
+    }
+    if matches!(command, Command::Run | Command::Once | Command::Jobs { .. }) {
+        app.start_registers()?;
     }
     let stdout = std::io::stdout();
     let result = match command {

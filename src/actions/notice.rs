@@ -81,11 +81,13 @@ fn context(app: &App, case: &CaseRecord, linked: Option<&CaseRecord>) -> tera::C
     c.insert("home", &json!({ "name": form.care_home_name, "address": form.care_home_address, "telephone": form.care_home_telephone }));
     c.insert("applicant", &json!({ "name": form.applicant_name, "role": form.applicant_role, "email": form.applicant_email }));
     c.insert("cqc_id", &form.cqc_registration_number);
-    let cqc_link = match &form.cqc_registration_number {
-        Some(id) => format!("https://www.cqc.org.uk/location/{id}"),
-        None => "https://www.cqc.org.uk/search/services".into(),
-    };
+    let cqc_link = crate::registers::cqc_link(form.cqc_registration_number.as_deref());
     c.insert("cqc_link", &cqc_link);
+    let check = crate::registers::RegisterCheck::from_json(case.registers_json.as_deref());
+    c.insert(
+        "registers",
+        &crate::registers::template_view(check.as_ref()),
+    );
     c.insert(
         "ig",
         &json!({ "answer": yes_no(form.ig_toolkit_completed), "report": case.report_received }),

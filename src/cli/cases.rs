@@ -116,6 +116,7 @@ async fn describe(app: &App, case: &CaseRecord) -> Result<Value, CliError> {
         "form": parse(&case.form_json),
         "provenance": provenance(&case.provenance_json),
         "findings": parse(&case.findings_json),
+        "registers": case.registers_json.as_deref().map_or(Value::Null, parse),
         "messages_in": messages.iter().map(|m| json!({
             "received_at": m.received_at, "from": m.from_addr, "subject": m.subject,
             "message_id": m.message_id, "kind": m.kind, "status": m.status.as_str(), "note": m.note,
@@ -194,6 +195,7 @@ fn write_text(out: &mut dyn Write, d: &Value) -> std::io::Result<()> {
             text(&f["message"])
         )?;
     }
+    registers_text(out, &d["registers"])?;
     writeln!(out, "\nMessages in")?;
     for m in d["messages_in"].as_array().into_iter().flatten() {
         writeln!(
@@ -235,6 +237,41 @@ fn write_text(out: &mut dyn Write, d: &Value) -> std::io::Result<()> {
             text(&e["actor"]),
             text(&e["detail"])
         )?;
+    }
+    Ok(())
+}
+
+/// The form beside the registers, side by side (issue 7).
+fn registers_text(out: &mut dyn Write, r: &Value) -> std::io::Result<()> {
+    if r.is_null() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nRegisters ({}, {})",
+        text(&r["outcome"]),
+        text(&r["checked_on"])
+    )?;
+    let rows = r["rows"].as_array().cloned().unwrap_or_default();
+    if !rows.is_empty() {
+        writeln!(out, "  {:<24} {:<36} REGISTER", "", "FORM")?;
+    }
+    for row in rows {
+        let label = format!("{} {}", text(&row["section"]), text(&row["label"]));
+        let mark = if row["verdict"] == "differs" {
+            "  <-- differs"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {label:<24} {:<36} {}{mark}",
+            text(&row["form"]),
+            text(&row["register"])
+        )?;
+    }
+    for u in r["unreachable"].as_array().into_iter().flatten() {
+        writeln!(out, "  could not check: {}", text(u))?;
     }
     Ok(())
 }

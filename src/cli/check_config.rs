@@ -23,6 +23,11 @@ pub fn run(path: &Path) -> Result<(), CliError> {
             .load("outbox.smtp")
             .map_err(|e| fail(e.to_string()))?;
     }
+    let registers_on = config
+        .registers
+        .load_key()
+        .map_err(|e| fail(e.to_string()))?
+        .is_some();
     let templates = Templates::load(&config.path(&config.templates.directory))
         .map_err(|e| fail(format!("templates.directory: {e}")))?;
     let sample = sample_context();
@@ -61,6 +66,17 @@ pub fn run(path: &Path) -> Result<(), CliError> {
             }
         );
     }
+    println!(
+        "  registers: {}",
+        if registers_on {
+            format!(
+                "CQC, ODS and DSPT checks on; re-checked \"{}\" ({})",
+                config.registers.recheck_schedule, config.sponsor.timezone
+            )
+        } else {
+            "off (no registers.cqc_key_env or cqc_key_file)".to_string()
+        }
+    );
     if let Some(last) = calendar.last_known_holiday() {
         println!("  bank holidays known until {last}");
     }
@@ -97,6 +113,15 @@ pub fn sample_context() -> tera::Context {
     c.insert("applicant", &serde_json::json!({"name": "Jane Smith", "role": "Registered Manager", "email": "jane@home.example"}));
     c.insert("cqc_id", "1-123456789");
     c.insert("cqc_link", "https://www.cqc.org.uk/location/1-123456789");
+    c.insert("registers", &serde_json::json!({"outcome": "checked", "words": "checked", "checked_on": "2026-11-23",
+        "rows": [{"section": "CQC", "label": "Name", "label_padded": "Name:                ", "form": "Rose Hill", "register": "Rose Hill Care Home", "differs": false, "agrees": true},
+                 {"section": "DSPT", "label": "DSPT status", "label_padded": "DSPT status:         ", "form": "completed (Yes)", "register": "Standards Met (2025-26, site VN4AB)", "differs": false, "agrees": true}],
+        "unreachable": ["ODS: no answer in time"], "dspt_stands_in": true,
+        "notices": ["The form names the care home 'Rose Hill' but the CQC register calls it 'Oak Lodge'."]}));
+    c.insert(
+        "before",
+        "could not check (the CQC register could not be reached)",
+    );
     c.insert("ig", &serde_json::json!({"answer": "Yes", "report": true}));
     c.insert(
         "existing",

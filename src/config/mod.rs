@@ -50,6 +50,8 @@ pub struct Config {
     pub logging: Logging,
     #[serde(default)]
     pub jobs: Jobs,
+    #[serde(default)]
+    pub registers: Registers,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -555,6 +557,162 @@ impl Default for RetentionJob {
     }
 }
 
+/// The register checks of sections 2.1 and 2.2 (issue 7): the CQC public
+/// API, ODS and the DSPT. Off unless a CQC subscription key is configured.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Registers {
+    /// An environment variable holding the CQC subscription key.
+    pub cqc_key_env: Option<String>,
+    /// A file holding the CQC subscription key (e.g. a systemd credential).
+    pub cqc_key_file: Option<PathBuf>,
+    pub cqc_base_url: String,
+    pub ods_base_url: String,
+    pub dspt_base_url: String,
+    /// The sponsor's ICB code as the CQC register gives it (`onspdIcbCode`).
+    pub sponsor_icb_code: Option<String>,
+    /// Seconds to wait for one answer.
+    pub timeout_seconds: u64,
+    /// Retries after a failed request (5xx, 429, timeout, refused).
+    pub retries: u32,
+    /// The first retry's delay in milliseconds; doubled each retry.
+    pub retry_backoff_ms: u64,
+    /// The most seconds one application's checks may take at intake.
+    pub check_budget_seconds: u64,
+    /// ODS requests a second (the ORD API allows at most 5).
+    pub ods_requests_per_second: u32,
+    /// When checks that could not be made, or were made on an earlier day, are repeated.
+    pub recheck_schedule: String,
+}
+
+impl Default for Registers {
+    fn default() -> Self {
+        Registers {
+            cqc_key_env: None,
+            cqc_key_file: None,
+            cqc_base_url: "https://api.service.cqc.org.uk/public/v1".into(),
+            ods_base_url: "https://directory.spineservices.nhs.uk/ORD/2-0-0".into(),
+            dspt_base_url: "https://www.dsptoolkit.nhs.uk".into(),
+            sponsor_icb_code: None,
+            timeout_seconds: 10,
+            retries: 2,
+            retry_backoff_ms: 500,
+            check_budget_seconds: 30,
+            ods_requests_per_second: 5,
+            recheck_schedule: "0 0 * * * *".into(),
+        }
+    }
+}
+
+impl Registers {
+    /// On when a CQC key is configured.
+    pub fn enabled(&self) -> bool {
+        self.cqc_key_env.is_some() || self.cqc_key_file.is_some()
+    }
+
+    /// Reads the CQC key now (`None` when the checks are off).
+    pub fn load_key(&self) -> Result<Option<Secret>, ConfigError> {
+        if !self.enabled() {
+            return Ok(None);
+        }
+        let source = SecretSource {
+            password_env: self.cqc_key_env.clone(),
+            password_file: self.cqc_key_file.clone(),
+        };
+        let which = if self.cqc_key_file.is_some() {
+            "registers.cqc_key_file"
+        } else {
+            "registers.cqc_key_env"
+        };
+        source.load(which).map(Some).map_err(|e| match e {
+            secret::SecretError::Ambiguous { .. } => invalid(
+                "registers.cqc_key_env",
+                "set only one of cqc_key_env and cqc_key_file",
+            ),
+            secret::SecretError::EnvMissing { var, .. } => invalid(
+                "registers.cqc_key_env",
+                format!("the environment variable {var} is not set"),
+            ),
+            secret::SecretError::File { path, reason, .. } => invalid(
+                "registers.cqc_key_file",
+                format!("cannot read {path}: {reason}"),
+            ),
+            secret::SecretError::Empty { .. } => invalid(which, "the CQC key is empty"),
+        })
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        for (key, url) in [
+            ("registers.cqc_base_url", &self.cqc_base_url),
+            ("registers.ods_base_url", &self.ods_base_url),
+            ("registers.dspt_base_url", &self.dspt_base_url),
+        ] {
+            check_base_url(key, url)?;
+        }
+        if !(1..=120).contains(&self.timeout_seconds) {
+            return Err(invalid(
+                "registers.timeout_seconds",
+                "must be between 1 and 120",
+            ));
+        }
+        if self.retries > 5 {
+            return Err(invalid("registers.retries", "must be at most 5"));
+        }
+        if self.retry_backoff_ms > 60_000 {
+            return Err(invalid(
+                "registers.retry_backoff_ms",
+                "must be at most 60000",
+            ));
+        }
+        if !(1..=300).contains(&self.check_budget_seconds) {
+            return Err(invalid(
+                "registers.check_budget_seconds",
+                "must be between 1 and 300",
+            ));
+        }
+        if !(1..=5).contains(&self.ods_requests_per_second) {
+            return Err(invalid(
+                "registers.ods_requests_per_second",
+                "must be between 1 and 5 (the ODS API's limit)",
+            ));
+        }
+        if let Some(icb) = &self.sponsor_icb_code
+            && (icb.trim().is_empty() || !icb.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return Err(invalid(
+                "registers.sponsor_icb_code",
+                "must be an ODS code such as QWO",
+            ));
+        }
+        crate::reminders::schedule::parse(&self.recheck_schedule)
+            .map_err(|e| invalid("registers.recheck_schedule", e))?;
+        Ok(())
+    }
+}
+
+/// A register's base URL: https, or http only to this machine (tests).
+fn check_base_url(key: &str, url: &str) -> Result<(), ConfigError> {
+    if url.starts_with("https://") {
+        return Ok(());
+    }
+    let host = url
+        .strip_prefix("http://")
+        .map(|rest| rest.split(['/', ':']).next().unwrap_or(""));
+    match host {
+        Some("localhost" | "127.0.0.1" | "[") => Ok(()),
+        Some(h)
+            if h.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()) =>
+        {
+            Ok(())
+        }
+        _ => Err(invalid(
+            key,
+            "must start with https:// (http:// only to a server on this machine)",
+        )),
+    }
+}
+
 impl Jobs {
     /// Each job's name, whether it is on, and its cron expression.
     pub fn schedules(&self) -> [(&'static str, bool, &str); 5] {
@@ -733,6 +891,7 @@ impl Config {
             return Err(invalid("logging.format", "must be \"text\" or \"json\""));
         }
         self.jobs.check()?;
+        self.registers.check()?;
         Ok(())
     }
 
@@ -836,4 +995,45 @@ fn check_tls(key: &str, tls: Tls, host: &str) -> Result<(), ConfigError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod registers_tests {
+    use super::*;
+
+    #[test]
+    fn register_urls_must_be_https_unless_on_this_machine() {
+        assert!(check_base_url("k", "https://api.service.cqc.org.uk/public/v1").is_ok());
+        assert!(check_base_url("k", "http://127.0.0.1:8080/cqc").is_ok());
+        assert!(check_base_url("k", "http://localhost/cqc").is_ok());
+        let e = check_base_url("registers.cqc_base_url", "http://api.example/x").unwrap_err();
+        assert!(e.to_string().starts_with("registers.cqc_base_url: "));
+    }
+
+    #[test]
+    fn the_checks_are_off_without_a_key_and_name_the_key_when_it_is_missing() {
+        let off = Registers::default();
+        assert!(!off.enabled());
+        assert_eq!(off.load_key().unwrap(), None);
+        let on = Registers {
+            cqc_key_env: Some("SPONSOR_INTAKE_TEST_NO_SUCH_CQC_KEY".into()),
+            ..Registers::default()
+        };
+        let e = on.load_key().unwrap_err().to_string();
+        assert!(
+            e.starts_with("registers.cqc_key_env: ")
+                && e.contains("SPONSOR_INTAKE_TEST_NO_SUCH_CQC_KEY"),
+            "{e}"
+        );
+        let bad = Registers {
+            ods_requests_per_second: 6,
+            ..Registers::default()
+        };
+        assert!(
+            bad.check()
+                .unwrap_err()
+                .to_string()
+                .starts_with("registers.ods_requests_per_second")
+        );
+    }
 }

@@ -57,6 +57,7 @@ pub const EMAILS: &[&str] = &[
     "weekly_summary",
     "canary",
     "canary_alert",
+    "register_update",
 ];
 
 impl Templates {

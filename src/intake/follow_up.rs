@@ -11,6 +11,7 @@ use crate::case::merge::merge;
 use crate::emails::Draft;
 use crate::findings::{self, Evidence, Finding};
 use crate::form::Provenance;
+use crate::registers::RegisterCheck;
 use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
 use tracing::info;
 
@@ -71,11 +72,20 @@ pub async fn join_case_flagged(
         &incoming.parsed.provenance,
     );
     let report_received = case.report_received || open::has_report(&incoming);
-    let findings = findings::validate(
+    let check = crate::registers::recheck_form(
+        app,
         &form,
-        &Evidence {
-            has_assessment_report: report_received,
-        },
+        RegisterCheck::from_json(case.registers_json.as_deref()),
+    )
+    .await;
+    let findings = crate::registers::merge_findings(
+        findings::validate(
+            &form,
+            &Evidence {
+                has_assessment_report: report_received,
+            },
+        ),
+        &check,
     );
     let complete = findings::is_complete(&findings);
     let mut updated = case.clone();
@@ -88,6 +98,7 @@ pub async fn join_case_flagged(
     updated.applicant_email = form.applicant_email.clone();
     updated.report_received = report_received;
     updated.complete = complete;
+    updated.registers_json = Some(check.to_json());
     let mut events = vec![NewEvent {
         at: now.clone(),
         actor: actor.clone(),

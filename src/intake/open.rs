@@ -16,7 +16,12 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
     if let Some(existing) = live_case_for_cqc(app, &incoming).await? {
         return second_application(app, incoming, existing).await;
     }
-    let (case, event) = new_case(app, &incoming, reply);
+    // The registers are asked before the committing transaction: an unknown
+    // CQC number makes the application incomplete, and the receipt says so.
+    let check = crate::registers::check_form(app, &incoming.parsed.form).await;
+    let findings = crate::registers::merge_findings(incoming.parsed.findings.clone(), &check);
+    let complete = crate::findings::is_complete(&findings);
+    let (case, event) = new_case(app, &incoming, reply, &findings, &check);
     let today = app.today();
     let documents = documents(&incoming);
     let thread: Vec<String> = incoming
@@ -27,18 +32,11 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
         .chain(incoming.parsed.envelope.message_id.iter())
         .cloned()
         .collect();
-    let complete = incoming.parsed.complete;
     let (app2, parsed, case2) = (app.clone(), incoming.parsed.clone(), case.clone());
     let render = Box::new(
         move |reference: &str| -> Result<Vec<Outgoing>, EmailError> {
-            let context = contexts::reply(
-                &app2,
-                &parsed.form,
-                &parsed.findings,
-                complete,
-                reference,
-                today,
-            );
+            let context =
+                contexts::reply(&app2, &parsed.form, &findings, complete, reference, today);
             let draft = Draft {
                 template: "receipt",
                 purpose: "receipt",
@@ -73,10 +71,17 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
     })
 }
 
-fn new_case(app: &App, incoming: &Incoming, reply: bool) -> (NewCase, NewEvent) {
+fn new_case(
+    app: &App,
+    incoming: &Incoming,
+    reply: bool,
+    findings: &[crate::findings::Finding],
+    check: &crate::registers::RegisterCheck,
+) -> (NewCase, NewEvent) {
     let parsed = &incoming.parsed;
+    let complete = crate::findings::is_complete(findings);
     let now = timestamp(app.clock.now());
-    let due = parsed.complete.then(|| {
+    let due = complete.then(|| {
         app.calendar
             .add_working_days(app.today(), app.config.sponsor.decision_working_days)
     });
@@ -88,7 +93,7 @@ fn new_case(app: &App, incoming: &Incoming, reply: bool) -> (NewCase, NewEvent) 
         .map(|m| m.address.clone())
         .unwrap_or_default();
     let case = NewCase {
-        state: CaseState::for_new_application(parsed.complete)
+        state: CaseState::for_new_application(complete)
             .as_str()
             .to_string(),
         care_home_name: parsed.form.care_home_name.clone(),
@@ -98,16 +103,17 @@ fn new_case(app: &App, incoming: &Incoming, reply: bool) -> (NewCase, NewEvent) 
         contact_address: contact.clone(),
         form_json: serde_json::to_string(&parsed.form).unwrap_or_default(),
         provenance_json: serde_json::to_string(&parsed.provenance).unwrap_or_default(),
-        findings_json: serde_json::to_string(&parsed.findings).unwrap_or_default(),
-        complete: parsed.complete,
+        findings_json: serde_json::to_string(findings).unwrap_or_default(),
+        complete,
         opened_at: now.clone(),
-        completed_at: parsed.complete.then(|| now.clone()),
+        completed_at: complete.then(|| now.clone()),
         due_on: due.map(|d| d.to_string()),
         decision_code: decision_code(),
         report_received: has_report(incoming),
         linked_case_id: None,
-        awaiting_since: (!parsed.complete).then(|| now.clone()),
+        awaiting_since: (!complete).then(|| now.clone()),
         thread_root: parsed.envelope.message_id.clone(),
+        registers_json: Some(check.to_json()),
     };
     let event = NewEvent {
         at: now,
@@ -115,10 +121,11 @@ fn new_case(app: &App, incoming: &Incoming, reply: bool) -> (NewCase, NewEvent) 
         event: "opened".into(),
         detail: serde_json::json!({
             "message_id": incoming.record.message_id,
-            "complete": parsed.complete,
+            "complete": complete,
             "state": case.state,
             "receipt": if reply { "queued" } else { "not sent (backlog taken in quietly)" },
-            "ready_for_decision_notice": parsed.complete,
+            "ready_for_decision_notice": complete,
+            "register_check": check.outcome,
         })
         .to_string(),
     };

@@ -32,7 +32,9 @@ pub enum JobError {
     Store(#[from] StoreError),
     #[error("cannot prepare an email: {0}")]
     Email(#[from] EmailError),
-    #[error("no job named {0:?} (jobs: overdue, chasers, weekly_summary, canary, retention)")]
+    #[error(
+        "no job named {0:?} (jobs: overdue, chasers, weekly_summary, canary, retention, registers)"
+    )]
     Unknown(String),
     #[error("jobs.{0}.schedule: {1}")]
     Schedule(&'static str, String),
@@ -46,15 +48,18 @@ pub enum Job {
     WeeklySummary,
     Canary,
     Retention,
+    /// Repeats register checks that could not be made (issue 7).
+    Registers,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::Overdue,
         Job::Chasers,
         Job::WeeklySummary,
         Job::Canary,
         Job::Retention,
+        Job::Registers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -64,6 +69,7 @@ impl Job {
             Job::WeeklySummary => "weekly_summary",
             Job::Canary => "canary",
             Job::Retention => "retention",
+            Job::Registers => "registers",
         }
     }
 
@@ -82,6 +88,10 @@ impl Job {
             Job::WeeklySummary => (j.weekly_summary.enabled, &j.weekly_summary.schedule),
             Job::Canary => (j.canary.enabled, &j.canary.schedule),
             Job::Retention => (j.retention.enabled, &j.retention.schedule),
+            Job::Registers => (
+                app.config.registers.enabled(),
+                &app.config.registers.recheck_schedule,
+            ),
         }
     }
 
@@ -202,6 +212,7 @@ async fn run_claimed(app: &App, job: Job, force: bool) -> Result<Option<JobOutco
             Job::WeeklySummary => summary::run(app, &period).await,
             Job::Canary => canary::run(app, &period).await,
             Job::Retention => retention::run(app, &period).await,
+            Job::Registers => crate::registers::recheck::run(app).await,
         }
     }
     .instrument(span)

@@ -34,6 +34,8 @@ pub struct NewCase {
     pub awaiting_since: Option<String>,
     /// The Message-ID of the message that opened the case.
     pub thread_root: Option<String>,
+    /// The last register check (`registers::RegisterCheck` as JSON).
+    pub registers_json: Option<String>,
 }
 
 impl NewCase {
@@ -66,6 +68,7 @@ impl NewCase {
             decided_at: None,
             registered_at: None,
             thread_root: self.thread_root.clone(),
+            registers_json: self.registers_json.clone(),
         }
     }
 }
@@ -100,6 +103,8 @@ pub struct CaseRecord {
     pub decided_at: Option<String>,
     pub registered_at: Option<String>,
     pub thread_root: Option<String>,
+    /// The last register check (`registers::RegisterCheck` as JSON).
+    pub registers_json: Option<String>,
 }
 
 /// A line of `cases list`.
@@ -114,7 +119,7 @@ pub struct CaseSummary {
     pub due_on: Option<String>,
 }
 
-pub(super) const COLUMNS: &str = "id, reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, decision, decision_reason, decided_by, decided_at, registered_at, thread_root";
+pub(super) const COLUMNS: &str = "id, reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, decision, decision_reason, decided_by, decided_at, registered_at, thread_root, registers_json";
 
 pub(super) fn from_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
     let complete: i64 = r.try_get("complete")?;
@@ -145,6 +150,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<CaseRecord, StoreError> {
         decided_at: r.try_get("decided_at")?,
         registered_at: r.try_get("registered_at")?,
         thread_root: r.try_get("thread_root")?,
+        registers_json: r.try_get("registers_json")?,
     })
 }
 
@@ -185,8 +191,8 @@ impl Store {
         .map_err(StoreError::from)?;
         let reference = crate::case::CaseRef::new(year, n as u32).to_string();
         let outgoing = render(&reference).map_err(OpenCaseError::Render)?;
-        let sql = "INSERT INTO cases (reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, thread_root)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id";
+        let sql = "INSERT INTO cases (reference, state, care_home_name, cqc_id, applicant_name, applicant_email, contact_address, form_json, provenance_json, findings_json, complete, opened_at, updated_at, completed_at, due_on, decision_code, report_received, linked_case_id, awaiting_since, thread_root, registers_json)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id";
         let case_id: i64 = sqlx::query(sql)
             .bind(&reference)
             .bind(&case.state)
@@ -207,6 +213,7 @@ impl Store {
             .bind(case.linked_case_id)
             .bind(&case.awaiting_since)
             .bind(&case.thread_root)
+            .bind(&case.registers_json)
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::from)?
@@ -239,8 +246,8 @@ impl Store {
             "UPDATE cases SET state = $1, care_home_name = $2, cqc_id = $3, applicant_name = $4, applicant_email = $5,
              form_json = $6, provenance_json = $7, findings_json = $8, complete = $9, updated_at = $10, completed_at = $11,
              due_on = $12, report_received = $13, linked_case_id = $14, awaiting_since = $15, decision = $16,
-             decision_reason = $17, decided_by = $18, decided_at = $19, registered_at = $20
-             WHERE id = $21 AND updated_at = $22",
+             decision_reason = $17, decided_by = $18, decided_at = $19, registered_at = $20, registers_json = $21
+             WHERE id = $22 AND updated_at = $23",
         )
         .bind(&case.state)
         .bind(&case.care_home_name)
@@ -262,6 +269,7 @@ impl Store {
         .bind(&case.decided_by)
         .bind(&case.decided_at)
         .bind(&case.registered_at)
+        .bind(&case.registers_json)
         .bind(case.id)
         .bind(&case.updated_at)
         .execute(&mut *tx)

@@ -617,6 +617,7 @@ mod tests {
             linked_case_id: None,
             awaiting_since: Some("2026-12-14T10:00:00.000Z".into()),
             thread_root: None,
+            registers_json: None,
         };
         let render: crate::store::RenderForCase<'_, std::io::Error> = Box::new(|_| Ok(vec![]));
         store

@@ -10,6 +10,7 @@ mod mailbox_state;
 mod messages;
 mod outbox;
 mod reconcile;
+mod registers;
 
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
 pub use history::{EventRecord, NewEvent, chain_hash, verify_chain};
@@ -18,6 +19,7 @@ pub use mailbox_state::MailboxState;
 pub use messages::{IncomingMessage, MessageRecord, MessageStatus};
 pub use outbox::{OutboxRecord, OutboxStatus, Outgoing};
 pub use reconcile::{MessageBrief, OutboxBrief};
+pub use registers::CachedAnswer;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

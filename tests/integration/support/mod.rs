@@ -12,6 +12,7 @@
 
 pub mod imap;
 pub mod mail;
+pub mod registers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -313,6 +314,7 @@ format = "text"
             .args(args)
             .env("SI_TEST_IMAP_PASSWORD", password(SPONSOR))
             .env("SI_TEST_SMTP_PASSWORD", password(SPONSOR))
+            .env("SI_TEST_CQC_KEY", registers::CQC_KEY)
             .env_remove("RUST_LOG")
             .env("NO_COLOR", "1")
             .env_remove("SPONSOR_INTAKE_CONFIG")
