@@ -21,6 +21,8 @@ pub enum StartError {
     Calendar(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
 }
 
 /// Everything the daemon's parts share.
@@ -35,12 +37,15 @@ pub struct App {
     pub timezone: chrono_tz::Tz,
     pub clock: Arc<dyn Clock>,
     pub state_dir: PathBuf,
+    /// Access tokens for the servers that sign in with OAuth2 (none otherwise).
+    pub oauth: Option<Arc<crate::oauth::TokenSource>>,
 }
 
 impl App {
     /// Loads templates and the calendar, opens and migrates the database.
     pub async fn start(config: Config) -> Result<App, StartError> {
         let templates = Templates::load(&config.path(&config.templates.directory))?;
+        let oauth = crate::oauth::TokenSource::from_config(&config)?.map(Arc::new);
         let calendar = load_calendar(&config)?;
         let store = Store::open(&config.database_url(), config.database.max_connections).await?;
         let state_dir = config.path(&config.state.directory);
@@ -70,6 +75,7 @@ impl App {
             timezone,
             clock: Arc::new(SystemClock),
             state_dir,
+            oauth,
         })
     }
 

@@ -92,5 +92,12 @@ pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, Stor
         copy_wait: Duration::from_secs(app.config.outbox.copy_wait_seconds),
     };
     let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
+    if report.credentials_refused && app.oauth.is_some() {
+        crate::oauth::health::note_refusal(
+            app,
+            "the SMTP server refused the sign-in, or no access token could be had (the daemon's log says which)",
+        )
+        .await;
+    }
     Ok(report.sent)
 }

@@ -57,6 +57,8 @@ pub const EMAILS: &[&str] = &[
     "weekly_summary",
     "canary",
     "canary_alert",
+    "credentials_refused",
+    "credentials_expiring",
 ];
 
 impl Templates {
