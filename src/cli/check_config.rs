@@ -13,19 +13,24 @@ pub fn run(path: &Path, connect: bool) -> Result<(), CliError> {
     let config = load_config(path)?;
     let fail = |e: String| CliError::new(exit::CONFIG, e);
     if config.mailbox.kind == MailboxKind::Imap
-        && let Some(imap) = &config.mailbox.imap
+        && let Some(imap) = config.mailbox.imap.as_ref().filter(|i| !i.auth.is_oauth())
     {
         imap.password
             .load("mailbox.imap")
             .map_err(|e| fail(e.to_string()))?;
     }
     if config.outbox.transport == TransportKind::Smtp
-        && let Some(smtp) = config.outbox.smtp.as_ref().filter(|s| s.username.is_some())
+        && let Some(smtp) = config
+            .outbox
+            .smtp
+            .as_ref()
+            .filter(|s| s.username.is_some() && !s.auth.is_oauth())
     {
         smtp.password
             .load("outbox.smtp")
             .map_err(|e| fail(e.to_string()))?;
     }
+    crate::oauth::TokenSource::from_config(&config).map_err(|e| fail(e.to_string()))?;
     let templates = Templates::load(&config.path(&config.templates.directory))
         .map_err(|e| fail(format!("templates.directory: {e}")))?;
     let sample = sample_context();

@@ -79,7 +79,7 @@ pub async fn note_refusal(app: &App, reason: &str) {
     if path.exists() {
         return;
     }
-    error!("the administrators are being told that the mailbox sign-in was refused");
+    error!("emailing the administrators (once) that sponsor-intake cannot sign in");
     let mut c = tera::Context::new();
     c.insert("reason", reason);
     if notify(app, "credentials_refused", c).await {

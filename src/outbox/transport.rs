@@ -126,10 +126,13 @@ impl OAuthSmtp {
     }
 }
 
-/// 535 (authentication credentials invalid) or 530/534/538 (authentication needed).
+/// 535 (authentication credentials invalid) or 530/534/538 (authentication
+/// needed); or an XOAUTH2 refusal, which the server sends as a challenge
+/// carrying its error report, and lettre gives up on as a client error.
 fn is_auth_refusal(e: &lettre::transport::smtp::Error) -> bool {
     e.status()
         .is_some_and(|c| ["535", "530", "534", "538", "454"].contains(&c.to_string().as_str()))
+        || (e.is_client() && e.to_string().contains("does not expect a challenge"))
 }
 
 fn classify(e: lettre::transport::smtp::Error) -> SendError {

@@ -23,6 +23,7 @@ mod daemon;
 mod filtering;
 mod intake;
 mod jobs;
+mod oauth;
 
 /// Runs an async test body once per database backend:
 /// `on_both_backends!(name, function)` makes `name::sqlite` and `name::postgres`.
