@@ -125,9 +125,8 @@ async fn connect_and_report(config: &crate::config::Config) -> Result<(), CliErr
         );
     }
     if config.outbox.transport == TransportKind::Smtp {
-        let transport =
-            crate::outbox::Transport::from_config(config, oauth.clone())
-                .map_err(|e| CliError::new(exit::CONFIG, e))?;
+        let transport = crate::outbox::Transport::from_config(config, oauth.clone())
+            .map_err(|e| CliError::new(exit::CONFIG, e))?;
         crate::outbox::test_sign_in(&transport)
             .await
             .map_err(|e| unavailable("outbox.smtp", &e))?;

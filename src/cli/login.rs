@@ -12,10 +12,9 @@ use std::time::{Duration, Instant};
 
 pub async fn run(config: &Config, out: &mut impl Write) -> Result<(), CliError> {
     let config_err = |m: &str| CliError::new(exit::CONFIG, m);
-    let o = config
-        .oauth2
-        .as_ref()
-        .ok_or_else(|| config_err("oauth2: `login` needs an [oauth2] section with flow = \"device-code\""))?;
+    let o = config.oauth2.as_ref().ok_or_else(|| {
+        config_err("oauth2: `login` needs an [oauth2] section with flow = \"device-code\"")
+    })?;
     if o.flow != OAuth2Flow::DeviceCode {
         return Err(config_err(
             "oauth2.flow: `login` is for flow = \"device-code\"; the other flows need no sign-in (try `check-config --connect`)",

@@ -373,7 +373,12 @@ impl OAuth2 {
 
     fn check(&self) -> Result<(), ConfigError> {
         let needs_client = self.flow != OAuth2Flow::Command;
-        if needs_client && self.client_id.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        if needs_client
+            && self
+                .client_id
+                .as_deref()
+                .is_none_or(|c| c.trim().is_empty())
+        {
             return Err(invalid(
                 "oauth2.client_id",
                 "set the application (client) id of the app registration",
@@ -395,13 +400,11 @@ impl OAuth2 {
                     "set only one of client_secret_env and client_secret_file",
                 ));
             }
-            OAuth2Flow::Command => {
-                if self.token_command.as_ref().is_none_or(|c| c.is_empty()) {
-                    return Err(invalid(
-                        "oauth2.token_command",
-                        "name the command that prints the access token, e.g. [\"/usr/local/bin/get-token\", \"imap\"]",
-                    ));
-                }
+            OAuth2Flow::Command if self.token_command.as_ref().is_none_or(|c| c.is_empty()) => {
+                return Err(invalid(
+                    "oauth2.token_command",
+                    "name the command that prints the access token, e.g. [\"/usr/local/bin/get-token\", \"imap\"]",
+                ));
             }
             _ => {}
         }
@@ -458,7 +461,10 @@ fn is_loopback_http(url: &str) -> bool {
         return false;
     };
     let host = rest.split(['/', ':']).next().unwrap_or("");
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An IMAP server.
@@ -1069,7 +1075,12 @@ impl Config {
 
 impl Config {
     /// Password sign-in needs a password source; OAuth2 sign-in needs `[oauth2]` and no password.
-    fn check_auth(&self, key: &str, auth: Auth, password: &SecretSource) -> Result<(), ConfigError> {
+    fn check_auth(
+        &self,
+        key: &str,
+        auth: Auth,
+        password: &SecretSource,
+    ) -> Result<(), ConfigError> {
         if !auth.is_oauth() {
             if password.is_unset() {
                 return Err(invalid(key, "set password_env or password_file"));
@@ -1097,7 +1108,11 @@ impl Config {
     /// Some server signs in with an OAuth2 token.
     pub fn uses_oauth2(&self) -> bool {
         let imap = self.mailbox.kind == MailboxKind::Imap
-            && self.mailbox.imap.as_ref().is_some_and(|i| i.auth.is_oauth());
+            && self
+                .mailbox
+                .imap
+                .as_ref()
+                .is_some_and(|i| i.auth.is_oauth());
         let smtp = self.outbox.transport == TransportKind::Smtp
             && self.outbox.smtp.as_ref().is_some_and(|s| s.auth.is_oauth());
         imap || smtp
@@ -1129,4 +1144,116 @@ fn check_tls(key: &str, tls: Tls, host: &str) -> Result<(), ConfigError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod oauth_tests {
+    use super::*;
+
+    /// A whole configuration whose IMAP and SMTP sections end with `imap`/`smtp`, plus `extra`.
+    fn load(imap: &str, smtp: &str, extra: &str) -> Result<Config, ConfigError> {
+        let text = format!(
+            r#"
+[sponsor]
+name = "X"
+short_name = "x"
+address = "sponsor@example.org"
+decision_working_days = 10
+[administrators]
+addresses = ["la@example.org"]
+[state]
+directory = "/tmp/x"
+[mailbox]
+kind = "imap"
+[mailbox.imap]
+host = "outlook.office365.com"
+port = 993
+tls = "implicit"
+username = "sponsor@example.org"
+{imap}
+[outbox]
+transport = "smtp"
+[outbox.smtp]
+host = "smtp.office365.com"
+port = 587
+tls = "starttls"
+username = "sponsor@example.org"
+{smtp}
+[templates]
+directory = "templates"
+[calendar]
+bank_holidays_file = "config/bank-holidays-england-and-wales.txt"
+{extra}"#
+        );
+        Config::from_toml(&text, "test.toml", Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    const DEVICE: &str = "[oauth2]\nflow = \"device-code\"\ntenant = \"xyzicb.example\"\nclient_id = \"0000-1111\"\n";
+
+    fn err(r: Result<Config, ConfigError>) -> String {
+        r.expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn xoauth2_for_both_servers_with_the_device_code_flow() {
+        let c = load("auth = \"xoauth2\"", "auth = \"xoauth2\"", DEVICE).unwrap();
+        assert!(c.uses_oauth2());
+        let o = c.oauth2.unwrap();
+        assert_eq!(
+            o.token_endpoint(),
+            "https://login.microsoftonline.com/xyzicb.example/oauth2/v2.0/token"
+        );
+        assert!(o.scopes().contains(&"offline_access".to_string()));
+        assert!(
+            o.scopes()
+                .contains(&"https://outlook.office365.com/SMTP.Send".to_string())
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_key() {
+        assert!(
+            err(load("auth = \"xoauth2\"", "password_env = \"P\"", ""))
+                .starts_with("mailbox.imap.auth:")
+        );
+        assert!(
+            err(load(
+                "auth = \"xoauth2\"\npassword_env = \"P\"",
+                "password_env = \"P\"",
+                DEVICE
+            ))
+            .contains("remove password_env")
+        );
+        assert!(
+            err(load(
+                "password_env = \"P\"",
+                "auth = \"oauthbearer\"",
+                DEVICE
+            ))
+            .starts_with("outbox.smtp.auth:")
+        );
+        let cc = "[oauth2]\nflow = \"client-credentials\"\nclient_id = \"c\"\n";
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", cc)).contains("client_secret_env")
+        );
+        let cmd = "[oauth2]\nflow = \"command\"\n";
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", cmd))
+                .starts_with("oauth2.token_command:")
+        );
+        let http = format!("{DEVICE}authority = \"http://login.example\"\n");
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", &http))
+                .starts_with("oauth2.authority:")
+        );
+        let unknown = format!("{DEVICE}colour = 1\n");
+        assert!(err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", &unknown)).contains("colour"));
+    }
+
+    #[test]
+    fn password_sign_in_stays_the_default() {
+        let c = load("password_env = \"P\"", "password_env = \"P\"", "").unwrap();
+        assert!(!c.uses_oauth2());
+        assert_eq!(c.mailbox.imap.unwrap().auth, Auth::Password);
+    }
 }

@@ -103,7 +103,9 @@ impl Endpoint {
         ]);
         match self.token_request(body).await? {
             Answer::Granted(g) => Ok(DevicePoll::Granted(g)),
-            Answer::Error { code, .. } if code == "authorization_pending" => Ok(DevicePoll::Pending),
+            Answer::Error { code, .. } if code == "authorization_pending" => {
+                Ok(DevicePoll::Pending)
+            }
             Answer::Error { code, .. } if code == "slow_down" => Ok(DevicePoll::SlowDown),
             Answer::Error { code, description } => Err(OAuthError::Refused { code, description }),
         }

@@ -47,7 +47,12 @@ fn marker(app: &App, name: &str) -> PathBuf {
 
 /// Warns (once per `login`) when the stored refresh token is due to lapse soon.
 pub async fn check_lapse(app: &App) {
-    let Some(o) = app.config.oauth2.as_ref().filter(|o| o.flow == OAuth2Flow::DeviceCode) else {
+    let Some(o) = app
+        .config
+        .oauth2
+        .as_ref()
+        .filter(|o| o.flow == OAuth2Flow::DeviceCode)
+    else {
         return;
     };
     let Ok(Some(token)) = stored::load(&stored::path(&app.state_dir)) else {
@@ -114,7 +119,11 @@ async fn notify(app: &App, template: &str, mut c: tera::Context) -> bool {
         attachments: Vec::new(),
     };
     let queued = match app.sender.compose(&app.templates, &draft, &c) {
-        Ok(email) => app.store.queue_email(&email).await.map_err(|e| e.to_string()),
+        Ok(email) => app
+            .store
+            .queue_email(&email)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
     match queued {
@@ -134,7 +143,9 @@ mod tests {
     fn settings(max_age: Option<u32>) -> OAuth2 {
         let toml = format!(
             "flow = \"device-code\"\nclient_id = \"x\"\n{}",
-            max_age.map_or(String::new(), |d| format!("refresh_token_max_age_days = {d}\n"))
+            max_age.map_or(String::new(), |d| format!(
+                "refresh_token_max_age_days = {d}\n"
+            ))
         );
         toml::from_str(&toml).unwrap()
     }

@@ -55,7 +55,9 @@ impl OAuthError {
     pub fn needs_operator(&self) -> bool {
         matches!(
             self,
-            OAuthError::NotSignedIn { .. } | OAuthError::Revoked { .. } | OAuthError::Refused { .. }
+            OAuthError::NotSignedIn { .. }
+                | OAuthError::Revoked { .. }
+                | OAuthError::Refused { .. }
         )
     }
 }

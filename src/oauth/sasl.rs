@@ -28,7 +28,12 @@ mod tests {
     #[test]
     fn oauthbearer_follows_rfc_7628() {
         assert_eq!(
-            oauthbearer("user@example.com", "server.example.com", 143, "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="),
+            oauthbearer(
+                "user@example.com",
+                "server.example.com",
+                143,
+                "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="
+            ),
             "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01"
         );
         assert!(oauthbearer("a,b=c@x", "h", 1, "t").starts_with("n,a=a=2Cb=3Dc@x,"));

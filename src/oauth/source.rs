@@ -48,10 +48,9 @@ impl TokenSource {
             return Ok(None);
         };
         let client_secret = match o.flow {
-            OAuth2Flow::ClientCredentials => Some(
-                o.client_secret_source()
-                    .load("oauth2")
-                    .map_err(|e| OAuthError::Setup {
+            OAuth2Flow::ClientCredentials => {
+                Some(o.client_secret_source().load("oauth2").map_err(|e| {
+                    OAuthError::Setup {
                         key: "oauth2".into(),
                         reason: e
                             .to_string()
@@ -60,8 +59,9 @@ impl TokenSource {
                             .trim_start_matches("oauth2: ")
                             .trim_start_matches("oauth2.")
                             .to_string(),
-                    })?,
-            ),
+                    }
+                })?)
+            }
             _ => None,
         };
         let endpoint = match o.flow {
@@ -99,7 +99,10 @@ impl TokenSource {
         let fresh = self.obtain().await?;
         if renewing {
             info!(
-                expires_in_s = fresh.expires_at.saturating_duration_since(Instant::now()).as_secs(),
+                expires_in_s = fresh
+                    .expires_at
+                    .saturating_duration_since(Instant::now())
+                    .as_secs(),
                 "access token renewed"
             );
         } else {
@@ -131,10 +134,13 @@ impl TokenSource {
             OAuth2Flow::DeviceCode => self.refresh().await?,
             OAuth2Flow::ClientCredentials => {
                 let endpoint = self.endpoint()?;
-                let secret = self.client_secret.as_ref().ok_or_else(|| OAuthError::Setup {
-                    key: "oauth2".into(),
-                    reason: "no client secret".into(),
-                })?;
+                let secret = self
+                    .client_secret
+                    .as_ref()
+                    .ok_or_else(|| OAuthError::Setup {
+                        key: "oauth2".into(),
+                        reason: "no client secret".into(),
+                    })?;
                 let g = endpoint.client_credentials(secret).await?;
                 (g.access_token, g.expires_in)
             }
@@ -200,7 +206,13 @@ impl TokenSource {
         if !out.status.success() {
             // Its stderr may explain; its stdout may hold a secret, so it is not shown.
             let err = String::from_utf8_lossy(&out.stderr);
-            let first = err.lines().next().unwrap_or("").chars().take(200).collect::<String>();
+            let first = err
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect::<String>();
             return Err(OAuthError::Command(format!(
                 "{program} failed ({}): {first}",
                 out.status

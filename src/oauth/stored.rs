@@ -54,8 +54,12 @@ pub fn load(path: &Path) -> Result<Option<StoredToken>, OAuthError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(store_err(path, e)),
     };
-    let d: OnDisk = serde_json::from_str(&text)
-        .map_err(|e| store_err(path, format!("not a token file ({e}): run `sponsor-intake login`")))?;
+    let d: OnDisk = serde_json::from_str(&text).map_err(|e| {
+        store_err(
+            path,
+            format!("not a token file ({e}): run `sponsor-intake login`"),
+        )
+    })?;
     Ok(Some(StoredToken {
         refresh_token: Secret::new(d.refresh_token),
         obtained_at: d.obtained_at,

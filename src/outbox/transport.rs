@@ -1,15 +1,15 @@
 //! How an email leaves: SMTP through lettre (pooled, TLS, authenticated) or
 //! a folder of `.eml` files.
 
+use crate::config::Secret;
 use crate::config::{self, Tls};
+use crate::oauth::TokenSource;
 use lettre::address::Envelope;
+use lettre::transport::smtp::AsyncSmtpTransportBuilder as SmtpTransportBuilder;
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, Tls as LettreTls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use crate::config::Secret;
-use crate::oauth::TokenSource;
-use lettre::transport::smtp::AsyncSmtpTransportBuilder as SmtpTransportBuilder;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,10 +52,7 @@ pub struct OAuthSmtp {
 
 impl OAuthSmtp {
     /// The transport for the current access token (rebuilt when it changed).
-    async fn transport(
-        &self,
-        token: &Secret,
-    ) -> AsyncSmtpTransport<Tokio1Executor> {
+    async fn transport(&self, token: &Secret) -> AsyncSmtpTransport<Tokio1Executor> {
         let mut current = self.current.lock().await;
         if let Some((t, transport)) = current.as_ref()
             && t == token
@@ -233,17 +230,13 @@ fn setup(key: &str, reason: impl Into<String>) -> SendError {
 pub async fn test_sign_in(transport: &Transport) -> Result<(), SendError> {
     match transport {
         Transport::OAuth(o) => o.test().await,
-        Transport::Smtp(smtp) => smtp
-            .test_connection()
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                if is_auth_refusal(&e) {
-                    SendError::Credentials(e.to_string())
-                } else {
-                    classify(e)
-                }
-            }),
+        Transport::Smtp(smtp) => smtp.test_connection().await.map(|_| ()).map_err(|e| {
+            if is_auth_refusal(&e) {
+                SendError::Credentials(e.to_string())
+            } else {
+                classify(e)
+            }
+        }),
         Transport::Files(_) => Ok(()),
     }
 }

@@ -30,7 +30,10 @@ fn request(method: &str, path: &str, body: &str) -> serde_json::Value {
     let mut raw = String::new();
     s.read_to_string(&mut raw).expect("read response");
     let (head, json) = raw.split_once("\r\n\r\n").expect("HTTP response");
-    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "{method} {path}: {raw}");
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "{method} {path}: {raw}"
+    );
     serde_json::from_str(json).unwrap_or_else(|e| panic!("{path}: {e}: {json}"))
 }
 
