@@ -91,7 +91,9 @@ async fn intake_loop(app: &App, wake_sender: &Notify, shutdown: &mut watch::Rece
                 {
                     // Someone must act: said every attempt, at error level.
                     error!(error = %e, failures, retry_in_s = delay.as_secs_f32(), "the mailbox sign-in was refused; new mail waits in the mailbox until this is put right");
-                    crate::oauth::health::note_refusal(app, &e.to_string()).await;
+                    if app.oauth.is_some() {
+                        crate::oauth::health::note_refusal(app, &e.to_string()).await;
+                    }
                 } else if failures == 1 {
                     warn!(error = %e, retry_in_s = delay.as_secs_f32(), "mailbox connection lost; reconnecting");
                 } else {

@@ -347,3 +347,62 @@ async fn revoked_refresh_token_backs_off_and_recovers_after_login() {
     assert_eq!(bed.cases(&config).await.len(), 1);
     assert_eq!(receipts(care_home, &mid).len(), 1);
 }
+
+/// Credential health: a sign-in that lapses within `warn_before_days` (here
+/// a yearly password change, `refresh_token_max_age_days = 1`) is reported by
+/// `check-config --connect`, logged, and the administrators are emailed once.
+#[tokio::test]
+async fn warns_before_the_stored_sign_in_lapses() {
+    let started = std::time::SystemTime::now();
+    let bed = Bed::new("oauth-w", Backend::Sqlite).await;
+    let client = client_id(&bed);
+    let config = bed.write_config(
+        "config.toml",
+        &Settings {
+            backlog: "start-from-now",
+            imap_auth: "xoauth2",
+            smtp_auth: "xoauth2",
+            extra: format!(
+                "{}refresh_token_max_age_days = 1\n",
+                oauth::device_code_section(&client)
+            ),
+            ..Settings::default()
+        },
+    );
+    login(&bed, &config).await;
+    let report = bed.cli_ok(&config, &["check-config", "--connect"]).await;
+    assert!(
+        report.contains("run `sponsor-intake login` again soon"),
+        "{report}"
+    );
+    let mut daemon = bed.spawn_daemon(&config);
+    daemon
+        .wait_for_log("lapses soon", Duration::from_secs(20))
+        .await;
+    let warned = Mailboxes::wait_for(ADMINS, Duration::from_secs(30), "lapse warning", |m| {
+        m.subject
+            .contains("sign-in to sponsor@example.test lapses on")
+            && std::fs::metadata(&m.path)
+                .and_then(|f| f.modified())
+                .is_ok_and(|t| t >= started)
+    })
+    .await;
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert!(
+        warned[0].text.contains("sponsor-intake login"),
+        "{}",
+        warned[0].text
+    );
+    assert_eq!(daemon.terminate(Duration::from_secs(10)).await, Some(0));
+    // A restart does not warn again for the same sign-in.
+    let mut daemon = bed.spawn_daemon(&config);
+    daemon
+        .wait_for_log("signed in to the mailbox", Duration::from_secs(20))
+        .await;
+    assert_eq!(daemon.terminate(Duration::from_secs(10)).await, Some(0));
+    assert!(
+        !daemon.log_text().contains("lapses soon"),
+        "{}",
+        daemon.log_text()
+    );
+}
