@@ -13,8 +13,9 @@ Endpoints (any tenant in the path):
 Control endpoints for the tests (JSON in, JSON out), everything per client_id
 so that tests running side by side do not disturb each other:
   POST /control/approve   {"user_code", "username"}   the administrator signs in
-  POST /control/client    {"client_id", "client_secret", "username"}
-                          registers an application (client-credentials flow)
+  POST /control/client    {"client_id", "client_secret" or "certificate_pem", "username"}
+                          registers an application (client-credentials flow; with a
+                          certificate, its RS256 client assertion is checked with openssl)
   POST /control/lifetime  {"client_id", "seconds"}    access-token lifetime
   POST /control/revoke    {"client_id"}               revokes its refresh tokens
   POST /control/expire    {"client_id"}               expires its access tokens
@@ -22,9 +23,14 @@ so that tests running side by side do not disturb each other:
 Tokens are random; nothing is written to disk. Token values are never logged.
 """
 
+import base64
+import hashlib
 import json
+import os
 import secrets
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,13 +123,57 @@ def token(form):
         return 200, issue(client_id, r["username"])
     if grant == "client_credentials":
         c = CLIENTS.get(client_id)
-        if c is None or not secrets.compare_digest(c["secret"], form.get("client_secret", "")):
+        if c is not None and c.get("certificate_pem"):
+            why = check_assertion(c, client_id, form)
+            if why:
+                count(client_id, "client_refused")
+                log(f"client assertion of {client_id} refused: {why}")
+                return error("invalid_client", f"AADSTS700027: Client assertion failed: {why}", 401)
+        elif c is None or not secrets.compare_digest(c["secret"], form.get("client_secret", "")):
             count(client_id, "client_refused")
             return error("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401)
         count(client_id, "client_credentials")
         log(f"client credentials for {client_id}")
         return 200, issue(client_id, c["username"], refresh=False)
     return error("unsupported_grant_type", f"grant_type {grant!r} is not supported")
+
+
+def b64url(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def check_assertion(client, client_id, form):
+    """An RFC 7523 assertion: x5t of the registered certificate, our client
+    id as issuer and subject, not expired, RS256 signature (openssl)."""
+    if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
+        return "client_assertion_type"
+    try:
+        h, c, sig = form.get("client_assertion", "").split(".")
+        header, claims = json.loads(b64url(h)), json.loads(b64url(c))
+    except ValueError:
+        return "not a JWT"
+    der = subprocess.run(["openssl", "x509", "-outform", "DER"], input=client["certificate_pem"].encode(),
+                         capture_output=True, check=True).stdout
+    x5t = base64.urlsafe_b64encode(hashlib.sha1(der).digest()).decode().rstrip("=")
+    if header.get("alg") != "RS256" or header.get("x5t") != x5t:
+        return "unknown certificate (x5t)"
+    if claims.get("iss") != client_id or claims.get("sub") != client_id:
+        return "iss/sub"
+    if not str(claims.get("aud", "")).endswith("/oauth2/v2.0/token") or claims.get("exp", 0) < time.time():
+        return "aud/exp"
+    with tempfile.TemporaryDirectory() as d:
+        cert, signature = os.path.join(d, "cert.pem"), os.path.join(d, "sig")
+        with open(cert, "w") as f:
+            f.write(client["certificate_pem"])
+        with open(signature, "wb") as f:
+            f.write(b64url(sig))
+        pub = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in", cert],
+                             capture_output=True, check=True).stdout
+        with open(os.path.join(d, "pub.pem"), "wb") as f:
+            f.write(pub)
+        ok = subprocess.run(["openssl", "dgst", "-sha256", "-verify", os.path.join(d, "pub.pem"),
+                             "-signature", signature], input=f"{h}.{c}".encode(), capture_output=True)
+    return None if ok.returncode == 0 else "bad signature"
 
 
 def introspect(form):
@@ -148,7 +198,8 @@ def control(path, body):
         DEVICE[dc]["username"] = body["username"]
         return 200, {"ok": True}
     if path == "/control/client":
-        CLIENTS[cid] = {"secret": body["client_secret"], "username": body["username"]}
+        CLIENTS[cid] = {"secret": body.get("client_secret", ""), "username": body["username"],
+                        "certificate_pem": body.get("certificate_pem")}
         return 200, {"ok": True}
     if path == "/control/lifetime":
         LIFETIME[cid] = int(body["seconds"])

@@ -285,6 +285,13 @@ pub struct OAuth2 {
     /// ...or from a file.
     #[serde(default)]
     pub client_secret_file: Option<PathBuf>,
+    /// Certificate credentials (client-credentials flow, instead of a secret):
+    /// the certificate uploaded to the app registration (PEM)...
+    #[serde(default)]
+    pub client_certificate_file: Option<PathBuf>,
+    /// ...and its RSA private key (PEM, PKCS#8), readable by the daemon only.
+    #[serde(default)]
+    pub client_key_file: Option<PathBuf>,
     /// The command (program and arguments) that prints an access token (command flow).
     #[serde(default)]
     pub token_command: Option<Vec<String>>,
@@ -385,11 +392,24 @@ impl OAuth2 {
             ));
         }
         let secret_set = self.client_secret_env.is_some() || self.client_secret_file.is_some();
+        let cert_set = self.client_certificate_file.is_some() || self.client_key_file.is_some();
+        if cert_set && (self.client_certificate_file.is_none() || self.client_key_file.is_none()) {
+            return Err(invalid(
+                "oauth2.client_certificate_file",
+                "set both client_certificate_file and client_key_file",
+            ));
+        }
+        if cert_set && (secret_set || self.flow != OAuth2Flow::ClientCredentials) {
+            return Err(invalid(
+                "oauth2.client_certificate_file",
+                "only with flow = \"client-credentials\", instead of a client secret",
+            ));
+        }
         match self.flow {
-            OAuth2Flow::ClientCredentials if !secret_set => {
+            OAuth2Flow::ClientCredentials if !secret_set && !cert_set => {
                 return Err(invalid(
                     "oauth2",
-                    "set client_secret_env or client_secret_file for flow = \"client-credentials\"",
+                    "set client_secret_env or client_secret_file (or client_certificate_file and client_key_file) for flow = \"client-credentials\"",
                 ));
             }
             OAuth2Flow::ClientCredentials

@@ -143,6 +143,34 @@ impl Endpoint {
         }
     }
 
+    /// The client-credentials grant with a signed assertion (certificate credentials).
+    pub async fn client_assertion(
+        &self,
+        cert: &super::assertion::ClientCertificate,
+    ) -> Result<Granted, OAuthError> {
+        let jti = format!("{:032x}", rand::random::<u128>());
+        let assertion = cert.assertion(
+            &self.client_id,
+            &self.token_url,
+            chrono::Utc::now().timestamp(),
+            &jti,
+        )?;
+        let body = form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &self.client_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+            ("scope", &self.scopes),
+        ]);
+        match self.token_request(body).await? {
+            Answer::Granted(g) => Ok(g),
+            Answer::Error { code, description } => Err(OAuthError::Refused { code, description }),
+        }
+    }
+
     async fn token_request(&self, body: String) -> Result<Answer, OAuthError> {
         let (status, text) = self.post(&self.token_url, body).await?;
         if status.is_success() {

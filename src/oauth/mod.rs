@@ -6,10 +6,12 @@
 //!
 //! - [`sasl`]: the SASL strings (pure).
 //! - [`stored`]: the refresh token file (owner-only, replaced atomically).
+//! - [`assertion`]: the signed JWT of the certificate credentials.
 //! - [`endpoint`]: the token endpoint over HTTPS (device code, refresh, client credentials).
 //! - [`source`]: [`TokenSource`], shared by the IMAP and SMTP sign-ins.
 //! - [`health`]: when the stored credentials lapse, and the warnings about it.
 
+pub mod assertion;
 pub mod endpoint;
 pub mod health;
 pub mod sasl;

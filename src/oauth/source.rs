@@ -37,6 +37,7 @@ pub struct TokenSource {
     endpoint: Option<Endpoint>,
     store_path: PathBuf,
     client_secret: Option<Secret>,
+    certificate: Option<super::assertion::ClientCertificate>,
     current: Mutex<Option<AccessToken>>,
 }
 
@@ -47,8 +48,15 @@ impl TokenSource {
         let Some(o) = config.oauth2.clone().filter(|_| config.uses_oauth2()) else {
             return Ok(None);
         };
+        let certificate = match (&o.client_certificate_file, &o.client_key_file) {
+            (Some(cert), Some(key)) => Some(super::assertion::ClientCertificate::load(
+                &config.path(cert),
+                &config.path(key),
+            )?),
+            _ => None,
+        };
         let client_secret = match o.flow {
-            OAuth2Flow::ClientCredentials => {
+            OAuth2Flow::ClientCredentials if certificate.is_none() => {
                 Some(o.client_secret_source().load("oauth2").map_err(|e| {
                     OAuthError::Setup {
                         key: "oauth2".into(),
@@ -73,6 +81,7 @@ impl TokenSource {
             settings: o,
             endpoint,
             client_secret,
+            certificate,
             current: Mutex::new(None),
         }))
     }
@@ -132,6 +141,11 @@ impl TokenSource {
     async fn obtain(&self) -> Result<AccessToken, OAuthError> {
         let (token, lifetime) = match self.settings.flow {
             OAuth2Flow::DeviceCode => self.refresh().await?,
+            OAuth2Flow::ClientCredentials if self.certificate.is_some() => {
+                let cert = self.certificate.as_ref().expect("checked");
+                let g = self.endpoint()?.client_assertion(cert).await?;
+                (g.access_token, g.expires_in)
+            }
             OAuth2Flow::ClientCredentials => {
                 let endpoint = self.endpoint()?;
                 let secret = self

@@ -406,3 +406,68 @@ async fn warns_before_the_stored_sign_in_lapses() {
         daemon.log_text()
     );
 }
+
+/// The client-credentials flow with a certificate (an RS256 client
+/// assertion, checked by the token service) instead of a secret: both
+/// servers accept the token; a key that does not match is refused.
+#[tokio::test]
+async fn certificate_credentials_sign_in_to_both_servers() {
+    let bed = Bed::new("oauth-c", Backend::Sqlite).await;
+    let client = client_id(&bed);
+    let d = bed.dir.path();
+    let make = |name: &str| {
+        let ok = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=sponsor-intake test app"])
+            .arg("-keyout")
+            .arg(d.join(format!("{name}.key")))
+            .arg("-out")
+            .arg(d.join(format!("{name}.pem")))
+            .output()
+            .expect("openssl");
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    make("app");
+    make("other");
+    let cert = std::fs::read_to_string(d.join("app.pem")).expect("cert");
+    control(
+        "/control/client",
+        serde_json::json!({"client_id": client, "certificate_pem": cert, "username": SPONSOR}),
+    );
+    let section = |key: &str| {
+        format!(
+            "\n[oauth2]\nflow = \"client-credentials\"\nauthority = \"{}\"\nclient_id = \"{client}\"\nclient_certificate_file = \"{}\"\nclient_key_file = \"{}\"\n",
+            oauth::base_url(),
+            d.join("app.pem").display(),
+            d.join(format!("{key}.key")).display()
+        )
+    };
+    let settings = |key: &str| Settings {
+        imap_auth: "xoauth2",
+        smtp_auth: "xoauth2",
+        extra: section(key),
+        ..Settings::default()
+    };
+    let good = bed.write_config("good.toml", &settings("app"));
+    let report = bed.cli_ok(&good, &["check-config", "--connect"]).await;
+    assert!(report.contains("(XOAUTH2)"), "{report}");
+    assert!(report.contains("outbox:    signed in"), "{report}");
+    assert_eq!(
+        count(&client, "client_credentials"),
+        1,
+        "{}",
+        oauth::stats(&client)
+    );
+
+    let bad = bed.write_config("bad.toml", &settings("other"));
+    let out = bed.run_cli(&bad, &["check-config", "--connect"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(69), "{stderr}");
+    assert!(stderr.contains("invalid_client"), "{stderr}");
+}
