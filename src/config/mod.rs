@@ -1256,6 +1256,11 @@ bank_holidays_file = "config/bank-holidays-england-and-wales.txt"
         assert!(
             err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", cc)).contains("client_secret_env")
         );
+        let half = format!("{cc}client_certificate_file = \"/x.pem\"\n");
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", &half))
+                .contains("set both client_certificate_file and client_key_file")
+        );
         let cmd = "[oauth2]\nflow = \"command\"\n";
         assert!(
             err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", cmd))

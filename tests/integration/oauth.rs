@@ -471,3 +471,56 @@ async fn certificate_credentials_sign_in_to_both_servers() {
     assert_eq!(out.status.code(), Some(69), "{stderr}");
     assert!(stderr.contains("invalid_client"), "{stderr}");
 }
+
+/// `flow = "command"`: the site's own tooling prints the access token.
+#[tokio::test]
+async fn token_command_output_signs_in() {
+    let care_home = "carehome1@example.test";
+    let bed = Bed::new("oauth-k", Backend::Sqlite).await;
+    let client = client_id(&bed);
+    control(
+        "/control/client",
+        serde_json::json!({"client_id": client, "client_secret": "s", "username": SPONSOR}),
+    );
+    let token_file = bed.dir.path().join("token.txt");
+    std::fs::write(
+        &token_file,
+        oauth::client_credentials_token(&client, "s") + "\n",
+    )
+    .unwrap();
+    let section = |file: &Path| {
+        format!(
+            "\n[oauth2]\nflow = \"command\"\ntoken_command = [\"cat\", \"{}\"]\n",
+            file.display()
+        )
+    };
+    let config = bed.write_config(
+        "config.toml",
+        &Settings {
+            imap_auth: "oauthbearer",
+            smtp_auth: "xoauth2",
+            extra: section(&token_file),
+            ..Settings::default()
+        },
+    );
+    let mid = send_application(&bed, care_home).await;
+    bed.once(&config).await;
+    assert_eq!(receipts(care_home, &mid).len(), 1, "one receipt");
+
+    let broken = bed.write_config(
+        "broken.toml",
+        &Settings {
+            imap_auth: "xoauth2",
+            smtp_auth: "xoauth2",
+            extra: section(&bed.dir.path().join("missing.txt")),
+            ..Settings::default()
+        },
+    );
+    let out = bed.run_cli(&broken, &["once"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("oauth2.token_command: cat failed"),
+        "{stderr}"
+    );
+}

@@ -67,3 +67,15 @@ pub fn client_credentials_section(client_id: &str) -> String {
         base_url()
     )
 }
+
+/// An access token from the client-credentials grant (for `token_command` tests).
+pub fn client_credentials_token(client_id: &str, secret: &str) -> String {
+    let body = format!(
+        "grant_type=client_credentials&client_id={client_id}&client_secret={secret}&scope=x"
+    );
+    let v = request("POST", "/example-tenant/oauth2/v2.0/token", &body);
+    v["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
+}
