@@ -195,8 +195,13 @@ impl TokenSource {
             last_used_at: Utc::now(),
         };
         // Saved before the access token is used: a rotated token lost here
-        // would mean signing in again by hand.
-        stored::save(&self.store_path, &next)?;
+        // would mean signing in again by hand. Unless `login` replaced the
+        // file meanwhile: its newer sign-in is kept.
+        let replaced = stored::load(&self.store_path)?
+            .is_some_and(|now| now.refresh_token != stored.refresh_token);
+        if !replaced {
+            stored::save(&self.store_path, &next)?;
+        }
         tracing::debug!(rotated, "refresh token used");
         Ok((granted.access_token, granted.expires_in))
     }
