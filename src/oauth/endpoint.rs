@@ -93,8 +93,8 @@ impl Endpoint {
         Err(OAuthError::Refused { code, description })
     }
 
-    /// One poll of the device grant: `Ok(None)` while the administrator has not signed in yet.
-    /// `slow_down` makes the caller wait longer (returned as `Err(None)`-like via `Pending`).
+    /// One poll of the device grant: `Pending` while the administrator has not
+    /// signed in yet, `SlowDown` when the endpoint asks to poll less often.
     pub async fn poll_device(&self, device_code: &str) -> Result<DevicePoll, OAuthError> {
         let body = form(&[
             ("grant_type", DEVICE_GRANT),
