@@ -5,8 +5,9 @@
 #   usage: start-mail-servers.sh DIR [BASE|auto]      (as root; BASE default 10000)
 #
 # Ports: IMAP BASE+143, IMAPS BASE+993, SMTP BASE+25, SUBMISSION BASE+587,
-# SMTPS BASE+465 (and BASE+80 for an OAuth2 introspection fake when
-# MAIL_OAUTH2=1). `auto` picks a free base (the previous one of DIR if free).
+# SMTPS BASE+465, and with MAIL_OAUTH2=1 BASE+80 for the local OAuth2 token
+# service (scripts/oauth2-token-service.py: token endpoint, device code,
+# introspection for Dovecot's oauth2 passdb; its log is DIR/oauth2/service.log). `auto` picks a free base (the previous one of DIR if free).
 # Users: MAIL_USERS="a b c" (local parts; default below) at example.test, each
 # with password <localpart>-secret. Mail of user U lands in
 # DIR/mail/example.test/U/Maildir. Any recipient outside example.test is
@@ -149,8 +150,8 @@ chmod 0640 "$D/users"
 mechs="plain login"
 oauth2_passdb=
 if [ "$OAUTH2" = 1 ]; then
-  # Tokens are checked by POSTing them to a fake introspection endpoint
-  # (not started here).
+  # Tokens are checked by POSTing them to the local token service's
+  # introspection endpoint (started below, before Dovecot).
   mechs="$mechs xoauth2 oauthbearer"
   cat >"$D/oauth2.conf.ext" <<EOF
 introspection_url = http://$HOST:$OAUTH2_PORT/introspect
@@ -369,6 +370,14 @@ trap on_exit EXIT
 
 doveconf -c "$D/dovecot.conf" -n >/dev/null || die "invalid $D/dovecot.conf (see above)"
 started=1
+if [ "$OAUTH2" = 1 ]; then
+  command -v python3 >/dev/null || die "python3 missing (needed for MAIL_OAUTH2=1)"
+  mkdir -p "$DIR/oauth2"
+  # Its own session, so that stop-mail-servers.sh can end it by its pid alone.
+  setsid python3 "$(dirname "$0")/oauth2-token-service.py" "$HOST" "$OAUTH2_PORT" \
+    "$DIR/oauth2/service.log" </dev/null >>"$DIR/oauth2/service.log" 2>&1 9>&- &
+  echo $! >"$DIR/oauth2/service.pid"
+fi
 rm -f "$D/run/master.pid" # stale from an earlier run: we wait for the new one
 # Dovecot keeps an inherited stdout after daemonizing: never leave it ours.
 dovecot -c "$D/dovecot.conf" </dev/null >>"$D/dovecot.log" 2>&1 9>&- ||
@@ -383,7 +392,9 @@ done
 postfix -c "$P/etc" start </dev/null >"$P/start.out" 2>&1 9>&- ||
   die "postfix failed to start (try: script -qc 'postfix -c $P/etc start' /dev/null)"
 
-for port in "$IMAP_PORT" "$IMAPS_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+ports=("$IMAP_PORT" "$IMAPS_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT")
+if [ "$OAUTH2" = 1 ]; then ports+=("$OAUTH2_PORT"); fi
+for port in "${ports[@]}"; do
   until port_open "$port"; do
     [ $SECONDS -lt $deadline ] || die "port $port not listening after ${WAIT_SECONDS}s"
     sleep 0.1
@@ -415,6 +426,10 @@ addrs=$(printf "%s@$DOMAIN " "${USERS[@]}")
   kv MAIL_MAILDIR_PATTERN "$M/$DOMAIN/<localpart>/Maildir"
   kv MAIL_OAUTH2 "$OAUTH2"
   kv MAIL_OAUTH2_INTROSPECT_URL "http://$HOST:$OAUTH2_PORT/introspect"
+  if [ "$OAUTH2" = 1 ]; then
+    kv MAIL_OAUTH2_URL "http://$HOST:$OAUTH2_PORT"
+    kv MAIL_OAUTH2_PID "$(pid_of "$DIR/oauth2/service.pid")"
+  fi
   kv DOVECOT_PID "$DOVECOT_PID"
   kv POSTFIX_PID "$POSTFIX_PID"
 } >"$DIR/mail.env.tmp"

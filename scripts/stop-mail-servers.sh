@@ -69,6 +69,17 @@ if [ ${#groups[@]} -gt 0 ]; then
   done
 fi
 
+# The local OAuth2 token service (MAIL_OAUTH2=1), by its pid alone.
+svc=$(pid_of "$DIR/oauth2/service.pid")
+if is_ours "$svc" oauth2-token-service; then
+  kill -TERM "$svc" 2>/dev/null || true
+  deadline=$((SECONDS + TERM_SECONDS))
+  while alive "$svc"; do
+    if [ $SECONDS -ge $deadline ]; then kill -KILL "$svc" 2>/dev/null || true; break; fi
+    sleep 0.05
+  done
+fi
+
 # Make sure the ports are free again before a restart (cheap when they are).
 if [ ${#groups[@]} -gt 0 ] && [ -f "$DIR/mail.env" ]; then
   ports=$(sed -n 's/^\(IMAP\|IMAPS\|SMTP\|SUBMISSION\|SMTPS\)_PORT=//p' "$DIR/mail.env")

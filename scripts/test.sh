@@ -35,7 +35,7 @@ cleanup() {
   local rc=$?
   set +e
   if [ "$rc" -ne 0 ] && [ "$show_mail_logs" = 1 ]; then
-    for f in "$MAIL_TEST_DIR/dovecot/dovecot.log" "$MAIL_TEST_DIR/postfix/postfix.log"; do
+    for f in "$MAIL_TEST_DIR/dovecot/dovecot.log" "$MAIL_TEST_DIR/postfix/postfix.log" "$MAIL_TEST_DIR/oauth2/service.log"; do
       if [ -s "$f" ]; then echo "--- last lines of $f"; tail -n 30 "$f"; fi
     done
   fi
@@ -46,7 +46,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-bash scripts/start-mail-servers.sh "$MAIL_TEST_DIR" auto
+# MAIL_OAUTH2=1: Dovecot (and Postfix through it) also accept XOAUTH2 and
+# OAUTHBEARER, checked against the local token service (tests/integration/oauth.rs).
+MAIL_OAUTH2=1 bash scripts/start-mail-servers.sh "$MAIL_TEST_DIR" auto
 set -a
 # shellcheck disable=SC1091
 . "$MAIL_TEST_DIR/mail.env"

@@ -23,6 +23,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Registers(#[from] crate::registers::http::ClientError),
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
 }
 
 /// Everything the daemon's parts share.
@@ -39,12 +41,15 @@ pub struct App {
     pub state_dir: PathBuf,
     /// The register clients; `None` when the checks are off (no CQC key).
     pub registers: Option<Arc<crate::registers::http::HttpRegisters>>,
+    /// Access tokens for the servers that sign in with OAuth2 (none otherwise).
+    pub oauth: Option<Arc<crate::oauth::TokenSource>>,
 }
 
 impl App {
     /// Loads templates and the calendar, opens and migrates the database.
     pub async fn start(config: Config) -> Result<App, StartError> {
         let templates = Templates::load(&config.path(&config.templates.directory))?;
+        let oauth = crate::oauth::TokenSource::from_config(&config)?.map(Arc::new);
         let calendar = load_calendar(&config)?;
         let store = Store::open(&config.database_url(), config.database.max_connections).await?;
         let state_dir = config.path(&config.state.directory);
@@ -75,6 +80,7 @@ impl App {
             clock: Arc::new(SystemClock),
             state_dir,
             registers: None,
+            oauth,
         })
     }
 

@@ -35,6 +35,8 @@
 //! - [`store`]: cases, messages, hash-chained history and the outbox in
 //!   SQLite or PostgreSQL (one SQL dialect through sqlx's `Any` driver).
 //! - [`mailbox`]: where mail comes from (IMAP with IDLE, or a Maildir).
+//! - [`oauth`]: OAuth2 access tokens for the IMAP and SMTP sign-ins
+//!   (XOAUTH2, OAUTHBEARER), their renewal and the stored credentials' health.
 //! - [`outbox`]: building emails from templates and sending them (SMTP or files).
 //! - [`emails`]: the Tera templates for every email we send.
 //! - [`intake`]: one message from the mailbox to a committed case.
@@ -62,6 +64,7 @@ pub mod form;
 pub mod intake;
 pub mod mailbox;
 pub mod message;
+pub mod oauth;
 pub mod outbox;
 pub mod parse;
 pub mod reconcile;

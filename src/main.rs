@@ -36,7 +36,13 @@ enum Command {
     /// One round: fetch and process new mail, send what is due, then exit.
     Once,
     /// Check the configuration, secrets, templates and calendar; connect to nothing.
-    CheckConfig,
+    CheckConfig {
+        /// Also sign in to the mailbox and the SMTP server, and report how long the credentials have left.
+        #[arg(long)]
+        connect: bool,
+    },
+    /// Sign in to the mailbox once with OAuth2 (device code) and keep the refresh token.
+    Login,
     /// Create or update the database schema.
     Migrate,
     /// Look at cases.
@@ -147,7 +153,17 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             cli::parse::run(&files, json, &mut stdout.lock())
                 .map_err(|e| CliError::new(exit::FAILURE, e))
         }
-        Command::CheckConfig => cli::check_config::run(&cli.config),
+        Command::CheckConfig { connect } => cli::check_config::run(&cli.config, connect),
+        Command::Login => {
+            let config = cli::load_config(&cli.config)?;
+            cli::logging::init(&config.logging.level, config.logging.format == "json");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::new(exit::FAILURE, e))?;
+            let stdout = std::io::stdout();
+            runtime.block_on(cli::login::run(&config, &mut stdout.lock()))
+        }
         command => {
             let config = cli::load_config(&cli.config)?;
             cli::logging::init(&config.logging.level, config.logging.format == "json");
@@ -221,7 +237,7 @@ async fn run_async(
             command: JobsCommand::Run { name },
         } => cli::jobs::run(&app, &name, &mut stdout.lock()).await,
         Command::Reconcile { json } => cli::reconcile::run(&app, json, &mut stdout.lock()).await,
-        Command::Parse { .. } | Command::CheckConfig => Ok(()),
+        Command::Parse { .. } | Command::CheckConfig { .. } | Command::Login => Ok(()),
     };
     app.store.close().await;
     result

@@ -6,6 +6,7 @@ pub mod check_config;
 pub mod decide;
 pub mod jobs;
 pub mod logging;
+pub mod login;
 pub mod parse;
 pub mod reconcile;
 pub mod run;

@@ -52,6 +52,9 @@ pub struct Config {
     pub jobs: Jobs,
     #[serde(default)]
     pub registers: Registers,
+    /// Where OAuth2 access tokens come from, for servers with `auth = "xoauth2"`/`"oauthbearer"`.
+    #[serde(default)]
+    pub oauth2: Option<OAuth2>,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -213,6 +216,279 @@ pub enum Tls {
     None,
 }
 
+/// How the daemon signs in to a server.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    /// A password (IMAP LOGIN, SMTP PLAIN/LOGIN) from `password_env`/`password_file`.
+    #[default]
+    Password,
+    /// SASL XOAUTH2 with an access token from `[oauth2]` (Exchange Online, Gmail).
+    Xoauth2,
+    /// SASL OAUTHBEARER (RFC 7628) with an access token from `[oauth2]` (IMAP only).
+    Oauthbearer,
+}
+
+impl Auth {
+    /// It signs in with an OAuth2 access token.
+    pub fn is_oauth(self) -> bool {
+        self != Auth::Password
+    }
+
+    /// The SASL mechanism's name.
+    pub fn mechanism(self) -> &'static str {
+        match self {
+            Auth::Password => "LOGIN",
+            Auth::Xoauth2 => "XOAUTH2",
+            Auth::Oauthbearer => "OAUTHBEARER",
+        }
+    }
+}
+
+/// Where OAuth2 access tokens come from.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum OAuth2Flow {
+    /// Delegated: `sponsor-intake login` signs in once (device code); the
+    /// refresh token is kept in the state directory and renews access tokens.
+    DeviceCode,
+    /// An application registration with application permissions and a client secret.
+    ClientCredentials,
+    /// A command of the site's own tooling prints the access token.
+    Command,
+}
+
+/// The `[oauth2]` section.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2 {
+    pub flow: OAuth2Flow,
+    /// The identity platform (Microsoft's by default).
+    #[serde(default = "default_authority")]
+    pub authority: String,
+    /// The directory (tenant) id or domain of the organisation.
+    #[serde(default = "default_tenant")]
+    pub tenant: String,
+    /// The application (client) id of the app registration.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// Scopes asked for; the default depends on the flow.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// Overrides `<authority>/<tenant>/oauth2/v2.0/token`.
+    #[serde(default)]
+    pub token_url: Option<String>,
+    /// Overrides `<authority>/<tenant>/oauth2/v2.0/devicecode`.
+    #[serde(default)]
+    pub device_code_url: Option<String>,
+    /// The client secret (client-credentials flow), from the environment...
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// ...or from a file.
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    /// Certificate credentials (client-credentials flow, instead of a secret):
+    /// the certificate uploaded to the app registration (PEM)...
+    #[serde(default)]
+    pub client_certificate_file: Option<PathBuf>,
+    /// ...and its RSA private key (PEM, PKCS#8), readable by the daemon only.
+    #[serde(default)]
+    pub client_key_file: Option<PathBuf>,
+    /// The command (program and arguments) that prints an access token (command flow).
+    #[serde(default)]
+    pub token_command: Option<Vec<String>>,
+    /// How long a token printed by `token_command` is used, in seconds.
+    #[serde(default = "default_command_lifetime")]
+    pub token_command_lifetime_seconds: u64,
+    /// Renew an access token this many seconds before it expires.
+    #[serde(default = "default_renew_before")]
+    pub renew_before_seconds: u64,
+    /// A refresh token lapses after this many days unused (Microsoft: 90).
+    #[serde(default = "default_inactivity_days")]
+    pub refresh_token_inactivity_days: u32,
+    /// A refresh token lapses this many days after `login` at the latest
+    /// (e.g. 365 when the mailbox's password is changed yearly); none if unset.
+    #[serde(default)]
+    pub refresh_token_max_age_days: Option<u32>,
+    /// Warn the operator and the administrators this many days before it lapses.
+    #[serde(default = "default_warn_days")]
+    pub warn_before_days: u32,
+}
+
+fn default_authority() -> String {
+    "https://login.microsoftonline.com".into()
+}
+fn default_tenant() -> String {
+    "organizations".into()
+}
+fn default_command_lifetime() -> u64 {
+    300
+}
+fn default_renew_before() -> u64 {
+    300
+}
+fn default_inactivity_days() -> u32 {
+    90
+}
+fn default_warn_days() -> u32 {
+    14
+}
+
+impl OAuth2 {
+    /// The token endpoint.
+    pub fn token_endpoint(&self) -> String {
+        self.token_url.clone().unwrap_or_else(|| {
+            format!(
+                "{}/{}/oauth2/v2.0/token",
+                self.authority.trim_end_matches('/'),
+                self.tenant
+            )
+        })
+    }
+
+    /// The device authorization endpoint.
+    pub fn device_code_endpoint(&self) -> String {
+        self.device_code_url.clone().unwrap_or_else(|| {
+            format!(
+                "{}/{}/oauth2/v2.0/devicecode",
+                self.authority.trim_end_matches('/'),
+                self.tenant
+            )
+        })
+    }
+
+    /// The scopes asked for: as configured, or the flow's default for Exchange Online.
+    pub fn scopes(&self) -> Vec<String> {
+        if let Some(s) = &self.scopes {
+            return s.clone();
+        }
+        match self.flow {
+            OAuth2Flow::ClientCredentials => vec!["https://outlook.office365.com/.default".into()],
+            _ => vec![
+                "https://outlook.office365.com/IMAP.AccessAsUser.All".into(),
+                "https://outlook.office365.com/SMTP.Send".into(),
+                "offline_access".into(),
+            ],
+        }
+    }
+
+    /// Where the client secret comes from.
+    pub fn client_secret_source(&self) -> SecretSource {
+        SecretSource {
+            password_env: self.client_secret_env.clone(),
+            password_file: self.client_secret_file.clone(),
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let needs_client = self.flow != OAuth2Flow::Command;
+        if needs_client
+            && self
+                .client_id
+                .as_deref()
+                .is_none_or(|c| c.trim().is_empty())
+        {
+            return Err(invalid(
+                "oauth2.client_id",
+                "set the application (client) id of the app registration",
+            ));
+        }
+        let secret_set = self.client_secret_env.is_some() || self.client_secret_file.is_some();
+        let cert_set = self.client_certificate_file.is_some() || self.client_key_file.is_some();
+        if cert_set && (self.client_certificate_file.is_none() || self.client_key_file.is_none()) {
+            return Err(invalid(
+                "oauth2.client_certificate_file",
+                "set both client_certificate_file and client_key_file",
+            ));
+        }
+        if cert_set && (secret_set || self.flow != OAuth2Flow::ClientCredentials) {
+            return Err(invalid(
+                "oauth2.client_certificate_file",
+                "only with flow = \"client-credentials\", instead of a client secret",
+            ));
+        }
+        match self.flow {
+            OAuth2Flow::ClientCredentials if !secret_set && !cert_set => {
+                return Err(invalid(
+                    "oauth2",
+                    "set client_secret_env or client_secret_file (or client_certificate_file and client_key_file) for flow = \"client-credentials\"",
+                ));
+            }
+            OAuth2Flow::ClientCredentials
+                if self.client_secret_env.is_some() && self.client_secret_file.is_some() =>
+            {
+                return Err(invalid(
+                    "oauth2",
+                    "set only one of client_secret_env and client_secret_file",
+                ));
+            }
+            OAuth2Flow::Command if self.token_command.as_ref().is_none_or(|c| c.is_empty()) => {
+                return Err(invalid(
+                    "oauth2.token_command",
+                    "name the command that prints the access token, e.g. [\"/usr/local/bin/get-token\", \"imap\"]",
+                ));
+            }
+            _ => {}
+        }
+        if self.flow != OAuth2Flow::ClientCredentials && secret_set {
+            return Err(invalid(
+                "oauth2.client_secret_env",
+                "only used with flow = \"client-credentials\"",
+            ));
+        }
+        if self.flow != OAuth2Flow::Command && self.token_command.is_some() {
+            return Err(invalid(
+                "oauth2.token_command",
+                "only used with flow = \"command\"",
+            ));
+        }
+        for (key, url) in [
+            ("oauth2.authority", Some(&self.authority)),
+            ("oauth2.token_url", self.token_url.as_ref()),
+            ("oauth2.device_code_url", self.device_code_url.as_ref()),
+        ] {
+            if let Some(u) = url
+                && !(u.starts_with("https://") || is_loopback_http(u))
+            {
+                return Err(invalid(
+                    key,
+                    "must be an https:// URL (http:// only to this machine)",
+                ));
+            }
+        }
+        if self.token_command_lifetime_seconds < 30 {
+            return Err(invalid(
+                "oauth2.token_command_lifetime_seconds",
+                "must be at least 30",
+            ));
+        }
+        if self.renew_before_seconds > 3000 {
+            return Err(invalid(
+                "oauth2.renew_before_seconds",
+                "must be at most 3000 (access tokens live about an hour)",
+            ));
+        }
+        if self.refresh_token_inactivity_days == 0 {
+            return Err(invalid(
+                "oauth2.refresh_token_inactivity_days",
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// An IMAP server.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -221,6 +497,9 @@ pub struct Imap {
     pub port: u16,
     pub tls: Tls,
     pub username: String,
+    /// `password` (the default), `xoauth2` or `oauthbearer`.
+    #[serde(default)]
+    pub auth: Auth,
     #[serde(flatten)]
     pub password: SecretSource,
     /// The folder care homes' mail arrives in.
@@ -316,6 +595,9 @@ pub struct Smtp {
     /// Sign in as this user; no authentication when absent.
     #[serde(default)]
     pub username: Option<String>,
+    /// `password` (the default) or `xoauth2` (lettre has no OAUTHBEARER; Exchange Online takes XOAUTH2).
+    #[serde(default)]
+    pub auth: Auth,
     #[serde(flatten)]
     pub password: SecretSource,
     #[serde(default)]
@@ -892,6 +1174,9 @@ impl Config {
         }
         self.jobs.check()?;
         self.registers.check()?;
+        if let Some(o) = &self.oauth2 {
+            o.check()?;
+        }
         Ok(())
     }
 
@@ -913,9 +1198,7 @@ impl Config {
                     .as_ref()
                     .ok_or_else(|| invalid("mailbox.imap", "missing for kind = \"imap\""))?;
                 check_tls("mailbox.imap.tls", imap.tls, &imap.host)?;
-                if imap.password.is_unset() {
-                    return Err(invalid("mailbox.imap", "set password_env or password_file"));
-                }
+                self.check_auth("mailbox.imap", imap.auth, &imap.password)?;
                 if imap.idle_renew_seconds < 60 || imap.idle_renew_seconds > 29 * 60 {
                     return Err(invalid(
                         "mailbox.imap.idle_renew_seconds",
@@ -953,11 +1236,20 @@ impl Config {
                     .as_ref()
                     .ok_or_else(|| invalid("outbox.smtp", "missing for transport = \"smtp\""))?;
                 check_tls("outbox.smtp.tls", smtp.tls, &smtp.host)?;
-                if smtp.username.is_some() && smtp.password.is_unset() {
+                if smtp.auth == Auth::Oauthbearer {
                     return Err(invalid(
-                        "outbox.smtp",
-                        "set password_env or password_file for the username",
+                        "outbox.smtp.auth",
+                        "\"oauthbearer\" is not available for SMTP; use \"xoauth2\" (Exchange Online accepts it)",
                     ));
+                }
+                if smtp.auth.is_oauth() && smtp.username.is_none() {
+                    return Err(invalid(
+                        "outbox.smtp.username",
+                        "set the mailbox to sign in as (needed for xoauth2)",
+                    ));
+                }
+                if smtp.username.is_some() {
+                    self.check_auth("outbox.smtp", smtp.auth, &smtp.password)?;
                 }
             }
             TransportKind::Files => {
@@ -967,6 +1259,52 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// Password sign-in needs a password source; OAuth2 sign-in needs `[oauth2]` and no password.
+    fn check_auth(
+        &self,
+        key: &str,
+        auth: Auth,
+        password: &SecretSource,
+    ) -> Result<(), ConfigError> {
+        if !auth.is_oauth() {
+            if password.is_unset() {
+                return Err(invalid(key, "set password_env or password_file"));
+            }
+            return Ok(());
+        }
+        if !password.is_unset() {
+            return Err(invalid(
+                key,
+                format!(
+                    "auth = \"{}\" signs in with an OAuth2 token: remove password_env/password_file",
+                    auth.mechanism().to_ascii_lowercase()
+                ),
+            ));
+        }
+        if self.oauth2.is_none() {
+            return Err(invalid(
+                &format!("{key}.auth"),
+                "an [oauth2] section is needed to sign in with a token",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Some server signs in with an OAuth2 token.
+    pub fn uses_oauth2(&self) -> bool {
+        let imap = self.mailbox.kind == MailboxKind::Imap
+            && self
+                .mailbox
+                .imap
+                .as_ref()
+                .is_some_and(|i| i.auth.is_oauth());
+        let smtp = self.outbox.transport == TransportKind::Smtp
+            && self.outbox.smtp.as_ref().is_some_and(|s| s.auth.is_oauth());
+        imap || smtp
     }
 }
 
@@ -1035,5 +1373,122 @@ mod registers_tests {
                 .to_string()
                 .starts_with("registers.ods_requests_per_second")
         );
+    }
+}
+
+#[cfg(test)]
+mod oauth_tests {
+    use super::*;
+
+    /// A whole configuration whose IMAP and SMTP sections end with `imap`/`smtp`, plus `extra`.
+    fn load(imap: &str, smtp: &str, extra: &str) -> Result<Config, ConfigError> {
+        let text = format!(
+            r#"
+[sponsor]
+name = "X"
+short_name = "x"
+address = "sponsor@example.org"
+decision_working_days = 10
+[administrators]
+addresses = ["la@example.org"]
+[state]
+directory = "/tmp/x"
+[mailbox]
+kind = "imap"
+[mailbox.imap]
+host = "outlook.office365.com"
+port = 993
+tls = "implicit"
+username = "sponsor@example.org"
+{imap}
+[outbox]
+transport = "smtp"
+[outbox.smtp]
+host = "smtp.office365.com"
+port = 587
+tls = "starttls"
+username = "sponsor@example.org"
+{smtp}
+[templates]
+directory = "templates"
+[calendar]
+bank_holidays_file = "config/bank-holidays-england-and-wales.txt"
+{extra}"#
+        );
+        Config::from_toml(&text, "test.toml", Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    const DEVICE: &str = "[oauth2]\nflow = \"device-code\"\ntenant = \"xyzicb.example\"\nclient_id = \"0000-1111\"\n";
+
+    fn err(r: Result<Config, ConfigError>) -> String {
+        r.expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn xoauth2_for_both_servers_with_the_device_code_flow() {
+        let c = load("auth = \"xoauth2\"", "auth = \"xoauth2\"", DEVICE).unwrap();
+        assert!(c.uses_oauth2());
+        let o = c.oauth2.unwrap();
+        assert_eq!(
+            o.token_endpoint(),
+            "https://login.microsoftonline.com/xyzicb.example/oauth2/v2.0/token"
+        );
+        assert!(o.scopes().contains(&"offline_access".to_string()));
+        assert!(
+            o.scopes()
+                .contains(&"https://outlook.office365.com/SMTP.Send".to_string())
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_key() {
+        assert!(
+            err(load("auth = \"xoauth2\"", "password_env = \"P\"", ""))
+                .starts_with("mailbox.imap.auth:")
+        );
+        assert!(
+            err(load(
+                "auth = \"xoauth2\"\npassword_env = \"P\"",
+                "password_env = \"P\"",
+                DEVICE
+            ))
+            .contains("remove password_env")
+        );
+        assert!(
+            err(load(
+                "password_env = \"P\"",
+                "auth = \"oauthbearer\"",
+                DEVICE
+            ))
+            .starts_with("outbox.smtp.auth:")
+        );
+        let cc = "[oauth2]\nflow = \"client-credentials\"\nclient_id = \"c\"\n";
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", cc)).contains("client_secret_env")
+        );
+        let half = format!("{cc}client_certificate_file = \"/x.pem\"\n");
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", &half))
+                .contains("set both client_certificate_file and client_key_file")
+        );
+        let cmd = "[oauth2]\nflow = \"command\"\n";
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", cmd))
+                .starts_with("oauth2.token_command:")
+        );
+        let http = format!("{DEVICE}authority = \"http://login.example\"\n");
+        assert!(
+            err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", &http))
+                .starts_with("oauth2.authority:")
+        );
+        let unknown = format!("{DEVICE}colour = 1\n");
+        assert!(err(load("auth = \"xoauth2\"", "auth = \"xoauth2\"", &unknown)).contains("colour"));
+    }
+
+    #[test]
+    fn password_sign_in_stays_the_default() {
+        let c = load("password_env = \"P\"", "password_env = \"P\"", "").unwrap();
+        assert!(!c.uses_oauth2());
+        assert_eq!(c.mailbox.imap.unwrap().auth, Auth::Password);
     }
 }

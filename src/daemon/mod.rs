@@ -29,8 +29,8 @@ pub enum DaemonError {
 /// One full round: fetch and process what waits, run the scheduled jobs
 /// that are due, send what is due, then return.
 pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
-    let transport = Transport::from_config(&app.config)?;
-    let mut source = Source::open(&app.config, &app.store).await?;
+    let transport = Transport::from_config(&app.config, app.oauth.clone())?;
+    let mut source = Source::open(&app.config, &app.store, app.oauth.as_deref()).await?;
     let never = watch::channel(false).1;
     let mut report = drain_mailbox(app, &mut source, &never, None).await?;
     source.close().await;
@@ -43,7 +43,7 @@ pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
 
 /// Runs until `shutdown` turns true: the intake loop (IDLE or polling) and the sender loop.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) -> Result<(), DaemonError> {
-    let transport = Transport::from_config(&app.config)?;
+    let transport = Transport::from_config(&app.config, app.oauth.clone())?;
     let wake_sender = Arc::new(Notify::new());
     let sender = tokio::spawn(sender_loop(
         app.clone(),
@@ -86,7 +86,15 @@ async fn intake_loop(app: &App, wake_sender: &Notify, shutdown: &mut watch::Rece
                     failures - 1,
                     rand::random(),
                 );
-                if failures == 1 {
+                if let DaemonError::Mailbox(m) = &e
+                    && m.needs_operator()
+                {
+                    // Someone must act: said every attempt, at error level.
+                    error!(error = %e, failures, retry_in_s = delay.as_secs_f32(), "the mailbox sign-in was refused; new mail waits in the mailbox until this is put right");
+                    if app.oauth.is_some() {
+                        crate::oauth::health::note_refusal(app, &e.to_string()).await;
+                    }
+                } else if failures == 1 {
                     warn!(error = %e, retry_in_s = delay.as_secs_f32(), "mailbox connection lost; reconnecting");
                 } else {
                     error!(error = %e, failures, retry_in_s = delay.as_secs_f32(), "still cannot reach the mailbox");
@@ -107,10 +115,14 @@ async fn intake_session(
     shutdown: &mut watch::Receiver<bool>,
     failures: &mut u32,
 ) -> Result<(), DaemonError> {
-    let mut source = Source::open(&app.config, &app.store).await?;
+    let mut source = Source::open(&app.config, &app.store, app.oauth.as_deref()).await?;
     if *failures > 0 {
         info!("mailbox connection restored");
         *failures = 0;
+    }
+    if app.oauth.is_some() {
+        crate::oauth::health::note_success(app);
+        crate::oauth::health::check_lapse(app).await;
     }
     let poll = Duration::from_secs(app.config.mailbox.poll_seconds);
     loop {
@@ -119,9 +131,17 @@ async fn intake_session(
             source.close().await;
             return Ok(());
         }
-        if source_wait(&mut source, poll, shutdown).await? == Woken::Shutdown {
-            source.close().await;
-            return Ok(());
+        match source_wait(&mut source, poll, shutdown).await? {
+            Woken::Shutdown => {
+                source.close().await;
+                return Ok(());
+            }
+            Woken::Reauthenticate => {
+                // Between waits nothing is in hand: sign in again with a renewed token.
+                source.close().await;
+                source = Source::open(&app.config, &app.store, app.oauth.as_deref()).await?;
+            }
+            Woken::NewMail | Woken::Timeout => {}
         }
     }
 }

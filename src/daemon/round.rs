@@ -125,8 +125,7 @@ impl Filing {
 pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, StoreError> {
     let senders = app.config.outbox.senders.max(1);
     let results =
-        futures_util::future::join_all((0..senders).map(|_| send_outbox_one(app, transport)))
-            .await;
+        futures_util::future::join_all((0..senders).map(|_| send_outbox_one(app, transport))).await;
     let mut sent = 0;
     for r in results {
         sent += r?;
@@ -151,5 +150,12 @@ async fn send_outbox_one(app: &App, transport: &Transport) -> Result<usize, Stor
         copy_wait: Duration::from_secs(app.config.outbox.copy_wait_seconds),
     };
     let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
+    if report.credentials_refused && app.oauth.is_some() {
+        crate::oauth::health::note_refusal(
+            app,
+            "the SMTP server refused the sign-in, or no access token could be had (the daemon's log says which)",
+        )
+        .await;
+    }
     Ok(report.sent)
 }

@@ -58,6 +58,8 @@ pub const EMAILS: &[&str] = &[
     "canary",
     "canary_alert",
     "register_update",
+    "credentials_refused",
+    "credentials_expiring",
 ];
 
 impl Templates {

@@ -27,6 +27,9 @@ pub struct ImapSource {
     can_move: bool,
     uid_validity: u32,
     name: String,
+    /// When the access token this connection signed in with is due for
+    /// renewal (OAuth2 only): the connection signs in again by then.
+    renew_at: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for ImapSource {
@@ -50,8 +53,17 @@ async fn timed<T>(
 }
 
 impl ImapSource {
-    pub async fn connect(config: &Config, store: &Store) -> Result<ImapSource, MailboxError> {
-        let (settings, mut session, caps) = sign_in(config).await?;
+    pub async fn connect(
+        config: &Config,
+        store: &Store,
+        oauth: Option<&crate::oauth::TokenSource>,
+    ) -> Result<ImapSource, MailboxError> {
+        let SignedIn {
+            settings,
+            mut session,
+            caps,
+            renew_at,
+        } = sign_in(config, oauth).await?;
         let can_idle = settings.idle && caps.has_str("IDLE");
         let can_move = caps.has_str("MOVE");
         for folder in [
@@ -79,11 +91,12 @@ impl ImapSource {
             uid_validity,
             name,
             settings,
+            renew_at,
         };
         source
             .note_state(store, selected.uid_next.unwrap_or(1))
             .await?;
-        info!(mailbox = %source.name, idle = can_idle, r#move = can_move, "signed in to the mailbox");
+        info!(mailbox = %source.name, idle = can_idle, r#move = can_move, auth = source.settings.auth.mechanism(), "signed in to the mailbox");
         Ok(source)
     }
 
@@ -221,6 +234,17 @@ impl ImapSource {
         if drain(self.session()?) {
             return Ok(Woken::NewMail);
         }
+        let timeout = match self.renew_at {
+            Some(at) => {
+                let left = at.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    info!("the access token is due for renewal; signing in to the mailbox again");
+                    return Ok(Woken::Reauthenticate);
+                }
+                timeout.min(left)
+            }
+            None => timeout,
+        };
         if !self.can_idle {
             tokio::select! {
                 _ = tokio::time::sleep(timeout) => {}
@@ -266,10 +290,20 @@ impl ImapSource {
     }
 }
 
-/// Connects and signs in: the settings, the session and the server's capabilities.
+/// A signed-in connection.
+struct SignedIn {
+    settings: Imap,
+    session: Session,
+    caps: async_imap::types::Capabilities,
+    /// When its access token is due for renewal (OAuth2).
+    renew_at: Option<std::time::Instant>,
+}
+
+/// Connects and signs in (password, or an OAuth2 token with XOAUTH2/OAUTHBEARER).
 async fn sign_in(
     config: &Config,
-) -> Result<(Imap, Session, async_imap::types::Capabilities), MailboxError> {
+    oauth: Option<&crate::oauth::TokenSource>,
+) -> Result<SignedIn, MailboxError> {
     let settings = config
         .mailbox
         .imap
@@ -278,28 +312,113 @@ async fn sign_in(
             key: "mailbox.imap".into(),
             reason: "missing".into(),
         })?;
-    let password = settings
-        .password
-        .load("mailbox.imap")
-        .map_err(|e| MailboxError::Setup {
-            key: "mailbox.imap".into(),
-            reason: e.to_string(),
-        })?;
     let ca = settings.ca_file.as_ref().map(|p| config.path(p));
-    let stream = open_stream(&settings, ca.as_deref()).await?;
-    let client = async_imap::Client::new(stream);
-    let mut session = timed("login", async {
-        client
-            .login(&settings.username, password.expose())
-            .await
-            .map_err(|(e, _)| MailboxError::Auth {
-                user: settings.username.clone(),
+    let (mut session, renew_at) = if settings.auth.is_oauth() {
+        let oauth = oauth.ok_or_else(|| MailboxError::Setup {
+            key: "mailbox.imap.auth".into(),
+            reason: "an [oauth2] section is needed to sign in with a token".into(),
+        })?;
+        let (session, renew_at) = oauth_sign_in(&settings, ca.as_deref(), oauth).await?;
+        (session, Some(renew_at))
+    } else {
+        let password = settings
+            .password
+            .load("mailbox.imap")
+            .map_err(|e| MailboxError::Setup {
+                key: "mailbox.imap".into(),
                 reason: e.to_string(),
-            })
-    })
-    .await?;
+            })?;
+        let stream = open_stream(&settings, ca.as_deref()).await?;
+        let client = async_imap::Client::new(stream);
+        let session = timed("login", async {
+            client
+                .login(&settings.username, password.expose())
+                .await
+                .map_err(|(e, _)| MailboxError::Auth {
+                    user: settings.username.clone(),
+                    reason: e.to_string(),
+                })
+        })
+        .await?;
+        (session, None)
+    };
     let caps = timed("CAPABILITY", async { Ok(session.capabilities().await?) }).await?;
-    Ok((settings, session, caps))
+    Ok(SignedIn {
+        settings,
+        session,
+        caps,
+        renew_at,
+    })
+}
+
+/// Signs in with the current access token; when the server refuses it, once
+/// more on the same connection with a renewed one. Returns when to renew.
+async fn oauth_sign_in(
+    settings: &Imap,
+    ca: Option<&std::path::Path>,
+    oauth: &crate::oauth::TokenSource,
+) -> Result<(Session, std::time::Instant), MailboxError> {
+    let mut token = oauth.access_token().await?;
+    let stream = open_stream(settings, ca).await?;
+    let mut client = async_imap::Client::new(stream);
+    let mechanism = settings.auth.mechanism();
+    for attempt in 0..2 {
+        let response = match settings.auth {
+            crate::config::Auth::Oauthbearer => crate::oauth::sasl::oauthbearer(
+                &settings.username,
+                &settings.host,
+                settings.port,
+                token.token.expose(),
+            ),
+            _ => crate::oauth::sasl::xoauth2(&settings.username, token.token.expose()),
+        };
+        let outcome = timed("AUTHENTICATE", async {
+            Ok(client
+                .authenticate(mechanism, TokenAuthenticator::new(response))
+                .await)
+        })
+        .await?;
+        match outcome {
+            Ok(session) => return Ok((session, token.renew_at)),
+            Err((async_imap::error::Error::No(reason), back)) if attempt == 0 => {
+                debug!(reason = %reason, "the mailbox refused the access token; renewing it once");
+                client = back;
+                token = oauth.renew_after_refusal(&token.token).await?;
+            }
+            Err((e, _)) => {
+                return Err(MailboxError::Auth {
+                    user: settings.username.clone(),
+                    reason: format!(
+                        "{mechanism} with a renewed access token: {e}. Check that the app registration has the IMAP permission (IMAP.AccessAsUser.All, or for an application the mailbox access granted in Exchange Online) and that oauth2 signs in as this mailbox"
+                    ),
+                });
+            }
+        }
+    }
+    unreachable!("the loop returns on its second attempt")
+}
+
+/// Sends the token once; answers any later challenge (the server's error
+/// report, in XOAUTH2 and OAUTHBEARER) with an empty response, as the
+/// mechanisms ask, so that the server then says NO.
+struct TokenAuthenticator {
+    response: Option<String>,
+}
+
+impl TokenAuthenticator {
+    fn new(response: String) -> Self {
+        TokenAuthenticator {
+            response: Some(response),
+        }
+    }
+}
+
+impl async_imap::Authenticator for TokenAuthenticator {
+    type Response = String;
+
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        self.response.take().unwrap_or_default()
+    }
 }
 
 /// A read-only look at the mailbox's folders (for `reconcile`): nothing is
@@ -316,8 +435,11 @@ impl std::fmt::Debug for ImapSurvey {
 }
 
 impl ImapSurvey {
-    pub async fn open(config: &Config) -> Result<ImapSurvey, MailboxError> {
-        let (_, session, _) = sign_in(config).await?;
+    pub async fn open(
+        config: &Config,
+        oauth: Option<&crate::oauth::TokenSource>,
+    ) -> Result<ImapSurvey, MailboxError> {
+        let SignedIn { session, .. } = sign_in(config, oauth).await?;
         Ok(ImapSurvey {
             session,
             examined: None,

@@ -22,6 +22,9 @@ pub enum MailboxError {
     Connect { server: String, reason: String },
     #[error("the server refused the sign-in for {user}: {reason}")]
     Auth { user: String, reason: String },
+    /// No OAuth2 access token could be had (see the message for what to do).
+    #[error("cannot sign in to the mailbox: {0}")]
+    Token(#[from] crate::oauth::OAuthError),
     #[error("IMAP error: {0}")]
     Imap(String),
     #[error("mailbox file error: {0}")]
@@ -30,6 +33,17 @@ pub enum MailboxError {
     Store(#[from] StoreError),
     #[error("{key}: {reason}")]
     Setup { key: String, reason: String },
+}
+
+impl MailboxError {
+    /// The credentials were refused: someone must act (`login`, the app registration).
+    pub fn needs_operator(&self) -> bool {
+        match self {
+            MailboxError::Auth { .. } => true,
+            MailboxError::Token(e) => e.needs_operator(),
+            _ => false,
+        }
+    }
 }
 
 impl From<async_imap::error::Error> for MailboxError {
@@ -70,6 +84,9 @@ pub enum Woken {
     NewMail,
     Timeout,
     Shutdown,
+    /// The access token the connection signed in with is due for renewal:
+    /// sign in again (nothing is in hand between waits).
+    Reauthenticate,
 }
 
 /// The configured source of mail.
@@ -81,10 +98,14 @@ pub enum Source {
 
 impl Source {
     /// Opens the configured source (connects and signs in for IMAP).
-    pub async fn open(config: &Config, store: &Store) -> Result<Source, MailboxError> {
+    pub async fn open(
+        config: &Config,
+        store: &Store,
+        oauth: Option<&crate::oauth::TokenSource>,
+    ) -> Result<Source, MailboxError> {
         match config.mailbox.kind {
             MailboxKind::Imap => Ok(Source::Imap(Box::new(
-                ImapSource::connect(config, store).await?,
+                ImapSource::connect(config, store, oauth).await?,
             ))),
             MailboxKind::Maildir => Ok(Source::Maildir(MaildirSource::open(config, store).await?)),
         }

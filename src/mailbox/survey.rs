@@ -59,11 +59,14 @@ pub enum Survey {
 }
 
 impl Survey {
-    pub async fn open(config: &Config) -> Result<Survey, MailboxError> {
+    pub async fn open(
+        config: &Config,
+        oauth: Option<&crate::oauth::TokenSource>,
+    ) -> Result<Survey, MailboxError> {
         let m = &config.mailbox;
         match m.kind {
             MailboxKind::Imap => {
-                let imap = ImapSurvey::open(config).await?;
+                let imap = ImapSurvey::open(config, oauth).await?;
                 let incoming = m
                     .imap
                     .as_ref()

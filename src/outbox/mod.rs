@@ -8,4 +8,4 @@ mod transport;
 
 pub use backoff::retry_delay;
 pub use sender::{RetryPolicy, SendReport, send_due};
-pub use transport::{SendError, Transport};
+pub use transport::{OAuthSmtp, SendError, Transport, test_sign_in};

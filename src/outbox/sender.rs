@@ -6,6 +6,7 @@ use super::backoff::retry_delay;
 use super::transport::{SendError, Transport};
 use crate::store::{OutboxRecord, Store, StoreError};
 use chrono::Utc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tracing::{error, info, warn};
 
@@ -15,7 +16,12 @@ pub struct SendReport {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// The server refused our credentials (the pass stopped there).
+    pub credentials_refused: bool,
 }
+
+/// Consecutive passes refused at sign-in, for their backoff.
+static CREDENTIAL_FAILURES: AtomicU32 = AtomicU32::new(0);
 
 /// Retry settings.
 #[derive(Clone, Debug)]
@@ -82,7 +88,28 @@ pub async fn send_due(
                 Ok(()) => {
                     store.mark_sent(row.id, Utc::now()).await?;
                     info!("email sent");
+                    CREDENTIAL_FAILURES.store(0, Ordering::Relaxed);
                     report.sent += 1;
+                }
+                Err(SendError::Credentials(reason)) => {
+                    // Every other email would be refused the same way: this
+                    // pass ends, and nothing counts against the emails.
+                    let failures = CREDENTIAL_FAILURES.fetch_add(1, Ordering::Relaxed);
+                    let delay = retry_delay(
+                        policy.base.max(Duration::from_secs(1)),
+                        Duration::from_secs(300),
+                        failures,
+                        rand::random(),
+                    );
+                    error!(error = %reason, retry_in_s = delay.as_secs_f32(), "cannot sign in to the SMTP server; emails wait in the outbox");
+                    let next = Utc::now()
+                        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(5));
+                    store
+                        .postpone(row.id, next, &format!("cannot sign in: {reason}"))
+                        .await?;
+                    report.retrying += 1;
+                    report.credentials_refused = true;
+                    return Ok(report);
                 }
                 Err(e) => {
                     let attempts = u32::try_from(row.attempts)

@@ -107,7 +107,7 @@ pub async fn reconcile(app: &App) -> Result<Report, ReconcileError> {
         .iter()
         .filter_map(|m| m.message_id.as_deref())
         .collect();
-    let mut survey = Survey::open(&app.config).await?;
+    let mut survey = Survey::open(&app.config, app.oauth.as_deref()).await?;
     let mut seen = Vec::new();
     for folder in Folder::ALL {
         for entry in survey.list(folder).await? {

@@ -208,6 +208,25 @@ impl Store {
         Ok(())
     }
 
+    /// Puts a send off until `until` without counting an attempt (our
+    /// credentials were refused: the email is not at fault).
+    pub async fn postpone(
+        &self,
+        id: i64,
+        until: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1, last_error = $2, claimed_until = NULL WHERE id = $3",
+        )
+        .bind(timestamp(until))
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Records a failed attempt: retried at `next`, or failed for good.
     pub async fn mark_attempt_failed(
         &self,

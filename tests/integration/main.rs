@@ -4,10 +4,11 @@
 //!
 //! The servers are started once per run by `scripts/test.sh`, which exports
 //! MAIL_DIR, MAIL_HOST, IMAP_PORT, ... and DATABASE_URL_POSTGRES. To run
-//! this binary by hand:
+//! this binary by hand (MAIL_OAUTH2=1 also starts the local OAuth2 token
+//! service that the `oauth` tests need):
 //!
 //! ```text
-//! D=$(mktemp -d /tmp/mt.XXXXXX); scripts/start-mail-servers.sh $D auto
+//! D=$(mktemp -d /tmp/mt.XXXXXX); MAIL_OAUTH2=1 scripts/start-mail-servers.sh $D auto
 //! set -a; . $D/mail.env; set +a
 //! export DATABASE_URL_POSTGRES=postgres://postgres@127.0.0.1:5432/test
 //! cargo test --test integration
@@ -23,6 +24,7 @@ mod daemon;
 mod filtering;
 mod intake;
 mod jobs;
+mod oauth;
 mod registers;
 
 /// Runs an async test body once per database backend:

@@ -12,6 +12,7 @@
 
 pub mod imap;
 pub mod mail;
+pub mod oauth;
 pub mod registers;
 
 use std::path::{Path, PathBuf};
@@ -125,8 +126,12 @@ pub struct Settings {
     /// The `[jobs]` section: every scheduled job is off unless a test turns it on,
     /// so that rounds do only what the test asks (a Monday would send the weekly summary).
     pub jobs: String,
-    /// Extra TOML appended at the end (e.g. an unknown key).
+    /// Extra TOML appended at the end (e.g. an unknown key, an `[oauth2]` section).
     pub extra: String,
+    /// `auth` of `[mailbox.imap]` and `[outbox.smtp]`: "password" (the
+    /// default, with the test passwords), "xoauth2" or "oauthbearer".
+    pub imap_auth: &'static str,
+    pub smtp_auth: &'static str,
 }
 
 impl Default for Settings {
@@ -140,7 +145,18 @@ impl Default for Settings {
             retry_seconds: 1,
             jobs: JOBS_OFF.to_string(),
             extra: String::new(),
+            imap_auth: "password",
+            smtp_auth: "password",
         }
+    }
+}
+
+/// The sign-in lines of a server section: a password variable, or `auth = ...` alone.
+fn auth_lines(auth: &str, password_env: &str) -> String {
+    if auth == "password" {
+        format!("password_env = \"{password_env}\"")
+    } else {
+        format!("auth = \"{auth}\"")
     }
 }
 
@@ -244,7 +260,7 @@ host = "{host}"
 port = {imap_port}
 tls = "{imap_tls}"
 username = "{SPONSOR}"
-password_env = "SI_TEST_IMAP_PASSWORD"
+{imap_secret}
 folder = "{incoming}"
 ca_file = "{ca}"
 idle = true
@@ -259,7 +275,7 @@ host = "{host}"
 port = {smtp_port}
 tls = "starttls"
 username = "{SPONSOR}"
-password_env = "SI_TEST_SMTP_PASSWORD"
+{smtp_secret}
 ca_file = "{ca}"
 timeout_seconds = 10
 
@@ -295,6 +311,8 @@ format = "text"
             max_mb = settings.max_message_mb,
             jobs = settings.jobs,
             extra = settings.extra,
+            imap_secret = auth_lines(settings.imap_auth, "SI_TEST_IMAP_PASSWORD"),
+            smtp_secret = auth_lines(settings.smtp_auth, "SI_TEST_SMTP_PASSWORD"),
         );
         let path = d.join(file);
         std::fs::write(&path, toml).expect("write config");
