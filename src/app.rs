@@ -35,6 +35,8 @@ pub struct App {
     pub timezone: chrono_tz::Tz,
     pub clock: Arc<dyn Clock>,
     pub state_dir: PathBuf,
+    /// This instance's name among several sharing the database (`instance.id`).
+    pub instance_id: String,
 }
 
 impl App {
@@ -55,6 +57,7 @@ impl App {
             .timezone
             .parse()
             .unwrap_or(chrono_tz::Europe::London);
+        let config_instance_id = config.instance.id();
         let sender = Sender {
             display_name: config.sponsor.display_name.clone(),
             address: config.sponsor.address.clone(),
@@ -70,6 +73,7 @@ impl App {
             timezone,
             clock: Arc::new(SystemClock),
             state_dir,
+            instance_id: config_instance_id,
         })
     }
 

@@ -50,6 +50,8 @@ pub struct Config {
     pub logging: Logging,
     #[serde(default)]
     pub jobs: Jobs,
+    #[serde(default)]
+    pub instance: Instance,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -436,6 +438,66 @@ impl Default for Logging {
     }
 }
 
+/// This instance among several sharing one database (issue 8).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    /// Names this instance in the logs and in the intake lease. Default:
+    /// `<hostname>:<pid>`. A stable name lets a restarted instance take its
+    /// own lease back at once instead of waiting for it to expire.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// How long the intake lease lasts without renewal: how soon another
+    /// instance takes in mail after the holder dies. Renewed every third of it.
+    #[serde(default = "default_lease_seconds")]
+    pub intake_lease_seconds: u64,
+}
+
+fn default_lease_seconds() -> u64 {
+    10
+}
+
+impl Default for Instance {
+    fn default() -> Self {
+        Instance {
+            id: None,
+            intake_lease_seconds: default_lease_seconds(),
+        }
+    }
+}
+
+impl Instance {
+    /// The configured id, or `<hostname>:<pid>`.
+    pub fn id(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .unwrap_or_else(|_| "localhost".into());
+                format!("{}:{}", host.trim(), std::process::id())
+            }
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if let Some(id) = &self.id
+            && (id.trim().is_empty() || id.len() > 200 || id.chars().any(char::is_control))
+        {
+            return Err(invalid(
+                "instance.id",
+                "must be a short name without control characters",
+            ));
+        }
+        if !(3..=600).contains(&self.intake_lease_seconds) {
+            return Err(invalid(
+                "instance.intake_lease_seconds",
+                "must be between 3 and 600 seconds",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The scheduled jobs (issue 5). Each has a cron expression (six fields,
 /// seconds first, or five in the usual crontab form), read in `sponsor.timezone`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -726,6 +788,7 @@ impl Config {
             return Err(invalid("logging.format", "must be \"text\" or \"json\""));
         }
         self.jobs.check()?;
+        self.instance.check()?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 mod cases;
 mod history;
 mod jobs;
+mod lease;
 mod mailbox_state;
 mod messages;
 mod outbox;
@@ -14,6 +15,7 @@ mod reconcile;
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
 pub use history::{EventRecord, NewEvent, chain_hash, verify_chain};
 pub use jobs::{CanaryRecord, DigestEntry, JobRun, ReminderRecord, RetainedMessage, SummaryCounts};
+pub use lease::LeaseHolder;
 pub use mailbox_state::MailboxState;
 pub use messages::{IncomingMessage, MessageRecord, MessageStatus};
 pub use outbox::{OutboxRecord, OutboxStatus, Outgoing};
