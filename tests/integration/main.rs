@@ -21,6 +21,7 @@ mod casework;
 mod cli;
 mod daemon;
 mod filtering;
+mod instances;
 mod intake;
 mod jobs;
 
