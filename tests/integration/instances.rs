@@ -287,10 +287,11 @@ async fn a_job_runs_once_per_period_across_two_instances() {
     assert_eq!(
         pg_count(
             &bed.database_url,
-            "SELECT COUNT(*) FROM job_runs WHERE job = 'overdue'"
+            "SELECT COUNT(*) FROM job_runs WHERE job = 'overdue' AND started_at >= '2026-09-10'"
         )
         .await,
-        1
+        1,
+        "one run of the period"
     );
 }
 
@@ -300,7 +301,7 @@ async fn a_job_runs_once_per_period_across_two_instances() {
 /// listed, references go on from where they were.
 #[tokio::test]
 async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
-    let care_home = "carehome1@example.test";
+    let care_home = HOMES[0];
     let lite = Bed::new("copyfrom", Backend::Sqlite).await;
     let pg = Bed::new("copyto", Backend::Postgres).await;
     let on_sqlite = lite.config();
@@ -310,14 +311,17 @@ async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
         let home = format!("Copy House {i} {}", lite.tag);
         let cqc = format!("1-{}", 820_000_000 + i);
         // The first leaves out the CQC number: it waits for information.
-        let mut raw = application(care_home, &mid, &home, &cqc);
+        // Each from its own care home: a second application from a sender
+        // whose case waits for information would join that case.
+        let from = HOMES[i];
+        let mut raw = application(from, &mid, &home, &cqc);
         if i == 0 {
             raw = String::from_utf8(raw)
                 .expect("utf-8")
                 .replace(&format!("CQC registration number: {cqc}"), "")
                 .into_bytes();
         }
-        lite.deliver(care_home, &raw, &mid).await;
+        lite.deliver(from, &raw, &mid).await;
         before.push((mid, home));
     }
     lite.once(&on_sqlite).await;
@@ -396,8 +400,8 @@ async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
     let new_mid = lite.message_id("app");
     let new_home = format!("Copy House new {}", lite.tag);
     lite.deliver(
-        care_home,
-        &application(care_home, &new_mid, &new_home, "1-829999999"),
+        HOMES[3],
+        &application(HOMES[3], &new_mid, &new_home, "1-829999999"),
         &new_mid,
     )
     .await;
@@ -441,7 +445,7 @@ async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
         "a fresh reference: {new_ref}"
     );
     Mailboxes::wait_for(
-        care_home,
+        HOMES[3],
         Duration::from_secs(20),
         "receipt on PostgreSQL",
         |m| m.in_reply_to.iter().any(|r| r == &new_mid),
