@@ -306,14 +306,13 @@ async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
     let pg = Bed::new("copyto", Backend::Postgres).await;
     let on_sqlite = lite.config();
     let mut before = Vec::new();
-    for i in 0..3 {
+    for (i, from) in HOMES.iter().copied().enumerate().take(3) {
         let mid = lite.message_id("app");
         let home = format!("Copy House {i} {}", lite.tag);
         let cqc = format!("1-{}", 820_000_000 + i);
         // The first leaves out the CQC number: it waits for information.
         // Each from its own care home: a second application from a sender
         // whose case waits for information would join that case.
-        let from = HOMES[i];
         let mut raw = application(from, &mid, &home, &cqc);
         if i == 0 {
             raw = String::from_utf8(raw)
