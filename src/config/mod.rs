@@ -890,3 +890,57 @@ fn check_tls(key: &str, tls: Tls, host: &str) -> Result<(), ConfigError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example file, with the templates taken from the repository.
+    fn example(change: impl Fn(String) -> String) -> Result<Config, ConfigError> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(repo.join("config/sponsor-intake.example.toml"))
+            .unwrap()
+            .replace(
+                "/usr/share/sponsor-intake/templates",
+                &repo.join("templates").display().to_string(),
+            );
+        Config::from_toml(&change(text), "example.toml", &repo.join("config"))
+    }
+
+    #[test]
+    fn the_example_documents_the_instance_keys() {
+        let config = example(|t| t).unwrap();
+        assert_eq!(config.instance.id(), "intake-host-1");
+        assert_eq!(config.instance.intake_lease_seconds, 10);
+    }
+
+    #[test]
+    fn instance_keys_are_checked_by_name() {
+        let short = example(|t| t.replace("intake_lease_seconds = 10", "intake_lease_seconds = 1"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            short.starts_with("instance.intake_lease_seconds:"),
+            "{short}"
+        );
+        let blank = example(|t| t.replace("id = \"intake-host-1\"", "id = \" \""))
+            .unwrap_err()
+            .to_string();
+        assert!(blank.starts_with("instance.id:"), "{blank}");
+        let unknown = example(|t| t.replace("[instance]\n", "[instance]\nlease = 3\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("lease"), "{unknown}");
+        // Without the section: hostname:pid and 10 s.
+        let start = |t: &str| t.find("[instance]").unwrap();
+        let end = |t: &str| t.find("[logging]").unwrap();
+        let default = example(|t| format!("{}{}", &t[..start(&t)], &t[end(&t)..])).unwrap();
+        assert!(
+            default
+                .instance
+                .id()
+                .ends_with(&format!(":{}", std::process::id()))
+        );
+        assert_eq!(default.instance.intake_lease_seconds, 10);
+    }
+}
