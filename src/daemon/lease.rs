@@ -80,34 +80,43 @@ pub async fn keep(
 ) {
     let every = lease.renew_every();
     let mut was_held = false;
-    let mut first = true;
+    // Whether "another instance holds it" was logged since we last held it.
+    let mut told_waiting = false;
+    // A database that cannot be reached is reported once, not every few seconds.
+    let mut failing = false;
     loop {
         if *stop.borrow() {
             return;
         }
-        let now_held = match tokio::time::timeout(every, lease.try_hold(&app.store)).await {
-            Ok(Ok(h)) => h,
-            Ok(Err(e)) => {
+        let asked = match tokio::time::timeout(every, lease.try_hold(&app.store)).await {
+            Ok(Ok(h)) => Ok(h),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("no answer from the database in time".to_string()),
+        };
+        let now_held = match asked {
+            Ok(h) => {
+                if failing {
+                    info!("the database answers about the intake lease again");
+                }
+                failing = false;
+                h
+            }
+            Err(e) => {
                 if was_held {
                     warn!(error = %e, "cannot renew the intake lease; taking in no mail until it is renewed");
-                } else {
-                    warn!(error = %e, "cannot ask for the intake lease");
+                } else if !failing {
+                    warn!(error = %e, "cannot ask for the intake lease; trying again every few seconds");
                 }
-                false
-            }
-            Err(_) => {
-                if was_held {
-                    warn!(
-                        "renewing the intake lease timed out; taking in no mail until it is renewed"
-                    );
-                }
+                failing = true;
                 false
             }
         };
         if now_held && !was_held {
             info!(mailbox = %lease.mailbox, instance = %lease.holder, lease_s = lease.ttl.as_secs(),
                 "this instance holds the intake lease: it takes in mail");
-        } else if !now_held && (was_held || first) {
+            told_waiting = false;
+        } else if !now_held && !failing && !told_waiting {
+            told_waiting = true;
             let other = lease.holder(&app.store).await;
             info!(
                 mailbox = %lease.mailbox,
@@ -117,7 +126,6 @@ pub async fn keep(
             );
         }
         was_held = now_held;
-        first = false;
         held.send_replace(now_held);
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
