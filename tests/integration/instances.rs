@@ -223,6 +223,16 @@ async fn two_instances_share_a_backlog_and_one_takes_over_after_a_kill() {
     );
     imap.logout().await;
 
+    // The mailbox and the database agree; no case's history was touched.
+    let report = bed.run_cli(&beta, &["reconcile"]).await;
+    assert!(
+        report.status.success(),
+        "reconcile:\n{}\n{}",
+        String::from_utf8_lossy(&report.stdout),
+        String::from_utf8_lossy(&report.stderr)
+    );
+    bed.cli_ok(&beta, &["cases", "verify"]).await;
+
     // Both instances sent; the survivor stops cleanly and gives the lease up.
     assert!(count_in_log(&b, "email sent") > 0, "beta sent nothing");
     let code = b.terminate(Duration::from_secs(20)).await;
