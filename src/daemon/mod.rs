@@ -35,7 +35,21 @@ pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
     let transport = Transport::from_config(&app.config)?;
     let lease = IntakeLease::for_app(app);
     let mut report = if lease.try_hold(&app.store).await? {
-        let drained = take_in_once(app).await;
+        // Renewed while the round drains, however long the backlog.
+        let (held_tx, mut held) = watch::channel(true);
+        let (stop_keeper, keeper_stop) = watch::channel(false);
+        let keeper = tokio::spawn(
+            lease::keep(app.clone(), lease.clone(), held_tx, keeper_stop).in_current_span(),
+        );
+        let (stop_tx, stop) = watch::channel(false);
+        let forward = tokio::spawn(async move {
+            let _ = held.wait_for(|h| !*h).await;
+            let _ = stop_tx.send(true);
+        });
+        let drained = take_in_once(app, &stop).await;
+        forward.abort();
+        let _ = stop_keeper.send(true);
+        let _ = keeper.await;
         lease.release(&app.store).await;
         drained?
     } else {
@@ -53,10 +67,13 @@ pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
     Ok(report)
 }
 
-async fn take_in_once(app: &App) -> Result<RoundReport, DaemonError> {
+/// Takes in what waits; stops between messages if the lease is lost.
+async fn take_in_once(
+    app: &App,
+    lease_lost: &watch::Receiver<bool>,
+) -> Result<RoundReport, DaemonError> {
     let mut source = Source::open(&app.config, &app.store).await?;
-    let never = watch::channel(false).1;
-    let report = drain_mailbox(app, &mut source, &never).await;
+    let report = drain_mailbox(app, &mut source, lease_lost).await;
     source.close().await;
     Ok(report?)
 }
