@@ -469,4 +469,23 @@ async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
     assert!(shown.contains("1-821234567"), "{joined:#}");
     let out = lite.cli_ok(&on_pg, &["cases", "verify"]).await;
     assert!(!out.is_empty());
+
+    // And back: PostgreSQL to a new SQLite file holds the same four cases.
+    let back_url = format!(
+        "sqlite://{}/back/sponsor-intake.db",
+        lite.dir.path().display()
+    );
+    let printed = lite
+        .cli_ok(
+            &on_pg,
+            &["db", "copy", "--from", &pg.database_url, "--to", &back_url],
+        )
+        .await;
+    assert!(printed.contains("copy verified"), "{printed}");
+    let on_back = lite.dir.path().join("back.toml");
+    let text = std::fs::read_to_string(&on_pg)
+        .expect("config")
+        .replace(&pg.database_url, &back_url);
+    std::fs::write(&on_back, text).expect("config");
+    assert_eq!(refs(&lite.cases(&on_back).await), refs(&after));
 }
