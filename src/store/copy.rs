@@ -170,6 +170,17 @@ fn select_all(table: &Table) -> String {
 }
 
 impl Store {
+    /// The holder of any intake lease that has not expired: a running daemon.
+    async fn live_intake_lease(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT holder FROM intake_leases WHERE expires_at > $1 ORDER BY holder LIMIT 1",
+        )
+        .bind(timestamp(chrono::Utc::now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
     /// The tables a copy moves, parents first, with their columns.
     pub async fn copy_tables(&self) -> Result<Vec<Table>, StoreError> {
         let names_sql = match self.backend {
@@ -268,18 +279,12 @@ impl Store {
                 )));
             }
         }
-        let now = timestamp(chrono::Utc::now());
-        if let Some(holder) = sqlx::query(
-            "SELECT holder FROM intake_leases WHERE expires_at > $1 ORDER BY holder LIMIT 1",
-        )
-        .bind(&now)
-        .fetch_optional(&self.pool)
-        .await?
-        {
-            let holder: String = holder.try_get(0)?;
-            return Err(StoreError::Refused(format!(
-                "a daemon ({holder}) is taking in mail on the source; stop every instance before copying"
-            )));
+        for (store, side) in [(self, "source"), (target, "target")] {
+            if let Some(holder) = store.live_intake_lease().await? {
+                return Err(StoreError::Refused(format!(
+                    "a daemon ({holder}) is taking in mail on the {side}; stop every instance before copying"
+                )));
+            }
         }
         let mut tx = target.pool.begin().await?;
         for t in &tables {
@@ -510,6 +515,24 @@ mod tests {
         .await
         .unwrap();
         let refused = a.copy_to(&b, true).await.unwrap_err().to_string();
-        assert!(refused.contains("host:1"), "{refused}");
+        assert!(
+            refused.contains("host:1") && refused.contains("source"),
+            "{refused}"
+        );
+        // The same on the target.
+        a.release_intake_lease("mb", "host:1").await.unwrap();
+        b.acquire_intake_lease(
+            "mb",
+            "host:2",
+            chrono::Utc::now(),
+            chrono::Duration::seconds(30),
+        )
+        .await
+        .unwrap();
+        let refused = a.copy_to(&b, true).await.unwrap_err().to_string();
+        assert!(
+            refused.contains("host:2") && refused.contains("target"),
+            "{refused}"
+        );
     }
 }
