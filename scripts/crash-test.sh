@@ -139,6 +139,11 @@ bank_holidays_file = "$REPO/config/bank-holidays-england-and-wales.txt"
 [logging]
 level = "info"
 format = "text"
+
+[instance]
+# One name across restarts: a restarted daemon takes its intake lease back
+# at once instead of waiting for the killed one's lease to expire.
+id = "crash-test"
 EOF
 
 # The applications: carehome1..5 in turn, each with its own Message-ID, care

@@ -43,6 +43,8 @@ pub struct App {
     pub registers: Option<Arc<crate::registers::http::HttpRegisters>>,
     /// Access tokens for the servers that sign in with OAuth2 (none otherwise).
     pub oauth: Option<Arc<crate::oauth::TokenSource>>,
+    /// This instance's name among several sharing the database (`instance.id`).
+    pub instance_id: String,
 }
 
 impl App {
@@ -64,6 +66,7 @@ impl App {
             .timezone
             .parse()
             .unwrap_or(chrono_tz::Europe::London);
+        let config_instance_id = config.instance.id();
         let sender = Sender {
             display_name: config.sponsor.display_name.clone(),
             address: config.sponsor.address.clone(),
@@ -81,6 +84,7 @@ impl App {
             state_dir,
             registers: None,
             oauth,
+            instance_id: config_instance_id,
         })
     }
 

@@ -33,7 +33,9 @@
 //! Edges (IO behind small traits):
 //! - [`config`]: the TOML settings, checked at start; secrets.
 //! - [`store`]: cases, messages, hash-chained history and the outbox in
-//!   SQLite or PostgreSQL (one SQL dialect through sqlx's `Any` driver).
+//!   SQLite or PostgreSQL (one SQL dialect through sqlx's `Any` driver; the
+//!   few statements that differ stay inside it). Also the intake lease that
+//!   lets several instances share one database, and `db copy`.
 //! - [`mailbox`]: where mail comes from (IMAP with IDLE, or a Maildir).
 //! - [`oauth`]: OAuth2 access tokens for the IMAP and SMTP sign-ins
 //!   (XOAUTH2, OAUTHBEARER), their renewal and the stored credentials' health.
@@ -47,7 +49,9 @@
 //!   (pure comparison; HTTP clients with timeouts, retries and a day's cache).
 //! - [`reminders`]: the scheduled jobs (overdue digest, chasers, weekly
 //!   summary, canary, retention), each once per period of its cron schedule.
-//! - [`daemon`]: the long-running loops and shutdown.
+//! - [`daemon`]: the long-running loops and shutdown; mail is taken in only
+//!   while this instance holds the intake lease, sending and jobs run on
+//!   every instance.
 //! - [`cli`]: one module per command of the binary.
 
 pub mod actions;

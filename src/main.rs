@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// The database: copy a sponsor's data between SQLite and PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Compare the mailbox's folders with the database: anything lost, doubled or unanswered.
     Reconcile {
         /// Print the report as JSON.
@@ -69,6 +74,23 @@ enum Command {
         /// The .eml files to read.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DbCommand {
+    /// Copy every table from one database to another (SQLite to PostgreSQL or
+    /// back), then compare row counts and checksums. Stop the daemon first.
+    Copy {
+        /// The database to copy from: sqlite://PATH or postgres://...
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to copy to (created schema; must be empty unless --replace).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Empty the target first if it holds data.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -164,6 +186,17 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             let stdout = std::io::stdout();
             runtime.block_on(cli::login::run(&config, &mut stdout.lock()))
         }
+        Command::Db {
+            command: DbCommand::Copy { from, to, replace },
+        } => {
+            cli::logging::init("info", false);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::new(exit::FAILURE, e))?;
+            let stdout = std::io::stdout();
+            runtime.block_on(cli::db::copy(&from, &to, replace, &mut stdout.lock()))
+        }
         command => {
             let config = cli::load_config(&cli.config)?;
             cli::logging::init(&config.logging.level, config.logging.format == "json");
@@ -237,7 +270,10 @@ async fn run_async(
             command: JobsCommand::Run { name },
         } => cli::jobs::run(&app, &name, &mut stdout.lock()).await,
         Command::Reconcile { json } => cli::reconcile::run(&app, json, &mut stdout.lock()).await,
-        Command::Parse { .. } | Command::CheckConfig { .. } | Command::Login => Ok(()),
+        Command::Parse { .. }
+        | Command::CheckConfig { .. }
+        | Command::Login
+        | Command::Db { .. } => Ok(()),
     };
     app.store.close().await;
     result

@@ -61,6 +61,11 @@ pub fn run(path: &Path, connect: bool) -> Result<(), CliError> {
     );
     println!("  outbox:    {:?}", config.outbox.transport);
     println!(
+        "  instance:  {} (intake lease {} s)",
+        config.instance.id.as_deref().unwrap_or("<hostname>:<pid>"),
+        config.instance.intake_lease_seconds
+    );
+    println!(
         "  timescale: {} working days",
         config.sponsor.decision_working_days
     );

@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod check_config;
+pub mod db;
 pub mod decide;
 pub mod jobs;
 pub mod logging;

@@ -4,7 +4,7 @@ use super::{CliError, exit};
 use crate::app::App;
 use crate::daemon::{self, DaemonError};
 use tokio::sync::watch;
-use tracing::info;
+use tracing::{Instrument, info};
 
 fn daemon_error(e: DaemonError) -> CliError {
     let code = match e {
@@ -67,7 +67,11 @@ pub async fn run(app: App) -> Result<(), CliError> {
         info!("stop requested; finishing the message in hand");
         let _ = tx.send(true);
     });
-    daemon::run(app, rx).await.map_err(daemon_error)
+    let span = tracing::info_span!("instance", id = %app.instance_id);
+    daemon::run(app, rx)
+        .instrument(span)
+        .await
+        .map_err(daemon_error)
 }
 
 async fn wait_for_signal() {

@@ -55,6 +55,8 @@ pub struct Config {
     /// Where OAuth2 access tokens come from, for servers with `auth = "xoauth2"`/`"oauthbearer"`.
     #[serde(default)]
     pub oauth2: Option<OAuth2>,
+    #[serde(default)]
+    pub instance: Instance,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -727,6 +729,66 @@ impl Default for Logging {
     }
 }
 
+/// This instance among several sharing one database (issue 8).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    /// Names this instance in the logs and in the intake lease. Default:
+    /// `<hostname>:<pid>`. A stable name lets a restarted instance take its
+    /// own lease back at once instead of waiting for it to expire.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// How long the intake lease lasts without renewal: how soon another
+    /// instance takes in mail after the holder dies. Renewed every third of it.
+    #[serde(default = "default_lease_seconds")]
+    pub intake_lease_seconds: u64,
+}
+
+fn default_lease_seconds() -> u64 {
+    10
+}
+
+impl Default for Instance {
+    fn default() -> Self {
+        Instance {
+            id: None,
+            intake_lease_seconds: default_lease_seconds(),
+        }
+    }
+}
+
+impl Instance {
+    /// The configured id, or `<hostname>:<pid>`.
+    pub fn id(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .unwrap_or_else(|_| "localhost".into());
+                format!("{}:{}", host.trim(), std::process::id())
+            }
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if let Some(id) = &self.id
+            && (id.trim().is_empty() || id.len() > 200 || id.chars().any(char::is_control))
+        {
+            return Err(invalid(
+                "instance.id",
+                "must be a short name without control characters",
+            ));
+        }
+        if !(3..=600).contains(&self.intake_lease_seconds) {
+            return Err(invalid(
+                "instance.intake_lease_seconds",
+                "must be between 3 and 600 seconds",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The scheduled jobs (issue 5). Each has a cron expression (six fields,
 /// seconds first, or five in the usual crontab form), read in `sponsor.timezone`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -1177,6 +1239,7 @@ impl Config {
         if let Some(o) = &self.oauth2 {
             o.check()?;
         }
+        self.instance.check()?;
         Ok(())
     }
 
@@ -1490,5 +1553,59 @@ bank_holidays_file = "config/bank-holidays-england-and-wales.txt"
         let c = load("password_env = \"P\"", "password_env = \"P\"", "").unwrap();
         assert!(!c.uses_oauth2());
         assert_eq!(c.mailbox.imap.unwrap().auth, Auth::Password);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example file, with the templates taken from the repository.
+    fn example(change: impl Fn(String) -> String) -> Result<Config, ConfigError> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(repo.join("config/sponsor-intake.example.toml"))
+            .unwrap()
+            .replace(
+                "/usr/share/sponsor-intake/templates",
+                &repo.join("templates").display().to_string(),
+            );
+        Config::from_toml(&change(text), "example.toml", &repo.join("config"))
+    }
+
+    #[test]
+    fn the_example_documents_the_instance_keys() {
+        let config = example(|t| t).unwrap();
+        assert_eq!(config.instance.id(), "intake-host-1");
+        assert_eq!(config.instance.intake_lease_seconds, 10);
+    }
+
+    #[test]
+    fn instance_keys_are_checked_by_name() {
+        let short = example(|t| t.replace("intake_lease_seconds = 10", "intake_lease_seconds = 1"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            short.starts_with("instance.intake_lease_seconds:"),
+            "{short}"
+        );
+        let blank = example(|t| t.replace("id = \"intake-host-1\"", "id = \" \""))
+            .unwrap_err()
+            .to_string();
+        assert!(blank.starts_with("instance.id:"), "{blank}");
+        let unknown = example(|t| t.replace("[instance]\n", "[instance]\nlease = 3\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("lease"), "{unknown}");
+        // Without the section: hostname:pid and 10 s.
+        let start = |t: &str| t.find("[instance]").unwrap();
+        let end = |t: &str| t.find("[logging]").unwrap();
+        let default = example(|t| format!("{}{}", &t[..start(&t)], &t[end(&t)..])).unwrap();
+        assert!(
+            default
+                .instance
+                .id()
+                .ends_with(&format!(":{}", std::process::id()))
+        );
+        assert_eq!(default.instance.intake_lease_seconds, 10);
     }
 }

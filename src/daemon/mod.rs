@@ -2,9 +2,11 @@
 //! and sending are separate loops: mail keeps being taken in while the SMTP
 //! server is down, and emails wait in the outbox until it returns.
 
+mod lease;
 mod round;
 mod systemd;
 
+pub use lease::IntakeLease;
 pub use round::{RoundReport, drain_mailbox, send_outbox};
 
 use crate::app::App;
@@ -13,7 +15,7 @@ use crate::outbox::Transport;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
-use tracing::{error, info, warn};
+use tracing::{Instrument, error, info, warn};
 
 /// Why the daemon stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -27,13 +29,37 @@ pub enum DaemonError {
 }
 
 /// One full round: fetch and process what waits, run the scheduled jobs
-/// that are due, send what is due, then return.
+/// that are due, send what is due, then return. Mail is taken in only when
+/// no other instance holds the intake lease (a running daemon).
 pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
     let transport = Transport::from_config(&app.config, app.oauth.clone())?;
-    let mut source = Source::open(&app.config, &app.store, app.oauth.as_deref()).await?;
-    let never = watch::channel(false).1;
-    let mut report = drain_mailbox(app, &mut source, &never, None).await?;
-    source.close().await;
+    let lease = IntakeLease::for_app(app);
+    let mut report = if lease.try_hold(&app.store).await? {
+        // Renewed while the round drains, however long the backlog.
+        let (held_tx, mut held) = watch::channel(true);
+        let (stop_keeper, keeper_stop) = watch::channel(false);
+        let keeper = tokio::spawn(
+            lease::keep(app.clone(), lease.clone(), held_tx, keeper_stop).in_current_span(),
+        );
+        let (stop_tx, stop) = watch::channel(false);
+        let forward = tokio::spawn(async move {
+            let _ = held.wait_for(|h| !*h).await;
+            let _ = stop_tx.send(true);
+        });
+        let drained = take_in_once(app, &stop).await;
+        forward.abort();
+        let _ = stop_keeper.send(true);
+        let _ = keeper.await;
+        lease.release(&app.store).await;
+        drained?
+    } else {
+        let holder = lease.holder(&app.store).await;
+        info!(
+            holder = holder.as_deref().unwrap_or("nobody"),
+            "another instance holds the intake lease: this round takes in no mail"
+        );
+        RoundReport::default()
+    };
     let jobs = crate::reminders::run_due(app).await;
     report.jobs_run = jobs.len();
     report.jobs_failed = jobs.iter().filter(|j| j.failed).count();
@@ -41,28 +67,52 @@ pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
     Ok(report)
 }
 
+/// Takes in what waits; stops between messages if the lease is lost.
+async fn take_in_once(
+    app: &App,
+    lease_lost: &watch::Receiver<bool>,
+) -> Result<RoundReport, DaemonError> {
+    let mut source = Source::open(&app.config, &app.store, app.oauth.as_deref()).await?;
+    let report = drain_mailbox(app, &mut source, lease_lost, None).await;
+    source.close().await;
+    Ok(report?)
+}
+
 /// Runs until `shutdown` turns true: the intake loop (IDLE or polling) and the sender loop.
+/// Every instance sends and runs jobs; only the intake lease's holder takes in mail.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) -> Result<(), DaemonError> {
     let transport = Transport::from_config(&app.config, app.oauth.clone())?;
     let wake_sender = Arc::new(Notify::new());
-    let sender = tokio::spawn(sender_loop(
-        app.clone(),
-        transport,
-        wake_sender.clone(),
-        shutdown.clone(),
-    ));
-    let jobs = tokio::spawn(jobs_loop(
-        app.clone(),
-        wake_sender.clone(),
-        shutdown.clone(),
-    ));
+    let sender = tokio::spawn(
+        sender_loop(
+            app.clone(),
+            transport,
+            wake_sender.clone(),
+            shutdown.clone(),
+        )
+        .in_current_span(),
+    );
+    let jobs = tokio::spawn(
+        jobs_loop(app.clone(), wake_sender.clone(), shutdown.clone()).in_current_span(),
+    );
+    let lease = IntakeLease::for_app(&app);
+    let (held_tx, held) = watch::channel(false);
+    let (stop_lease, lease_stop) = watch::channel(false);
+    let keeper = tokio::spawn(
+        lease::keep(app.clone(), lease.clone(), held_tx, lease_stop).in_current_span(),
+    );
     systemd::ready();
     let watchdog = tokio::spawn(systemd::watchdog(shutdown.clone()));
     info!(
+        instance = %app.instance_id,
         backlog = Source::describe_backlog(app.config.mailbox.backlog),
         "sponsor-intake is running"
     );
-    intake_loop(&app, &wake_sender, &mut shutdown).await;
+    intake_loop(&app, &wake_sender, &mut shutdown, held).await;
+    // The lease is kept until the message in hand is done, then given up.
+    let _ = stop_lease.send(true);
+    let _ = keeper.await;
+    lease.release(&app.store).await;
     systemd::stopping();
     info!("intake stopped; letting the sender finish");
     wake_sender.notify_one();
@@ -73,7 +123,38 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) -> Result<(), Da
     Ok(())
 }
 
-async fn intake_loop(app: &App, wake_sender: &Notify, shutdown: &mut watch::Receiver<bool>) {
+/// Takes in mail whenever this instance holds the intake lease, until shutdown.
+async fn intake_loop(
+    app: &App,
+    wake_sender: &Notify,
+    shutdown: &mut watch::Receiver<bool>,
+    mut held: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            r = held.wait_for(|h| *h) => if r.is_err() { return },
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+        // Intake stops between messages at shutdown or when the lease is lost.
+        let (stop_tx, mut stop) = watch::channel(false);
+        let (mut down, mut lost) = (shutdown.clone(), held.clone());
+        let forward = tokio::spawn(async move {
+            tokio::select! {
+                _ = down.wait_for(|s| *s) => {}
+                _ = lost.wait_for(|h| !*h) => {}
+            }
+            let _ = stop_tx.send(true);
+        });
+        take_in_until(app, wake_sender, &mut stop).await;
+        forward.abort();
+        if *shutdown.borrow() {
+            return;
+        }
+        warn!("the intake lease was lost: this instance takes in no mail until it holds it again");
+    }
+}
+
+async fn take_in_until(app: &App, wake_sender: &Notify, shutdown: &mut watch::Receiver<bool>) {
     let mut failures = 0u32;
     while !*shutdown.borrow() {
         match intake_session(app, wake_sender, shutdown, &mut failures).await {

@@ -52,6 +52,14 @@ async fn timed<T>(
         .map_err(|_| MailboxError::Imap(format!("{what} timed out")))?
 }
 
+/// `imap:<user>@<host>/<folder>`: the folder's name in the database.
+pub(super) fn name(settings: &Imap) -> String {
+    format!(
+        "imap:{}@{}/{}",
+        settings.username, settings.host, settings.folder
+    )
+}
+
 impl ImapSource {
     pub async fn connect(
         config: &Config,
@@ -77,10 +85,7 @@ impl ImapSource {
         })
         .await?;
         let uid_validity = selected.uid_validity.unwrap_or(0);
-        let name = format!(
-            "imap:{}@{}/{}",
-            settings.username, settings.host, settings.folder
-        );
+        let name = name(&settings);
         let mut source = ImapSource {
             session: Some(session),
             processed: config.mailbox.processed_folder.clone(),

@@ -19,6 +19,11 @@ pub struct MaildirSource {
     baseline: i64,
 }
 
+/// `maildir:<path>`: the Maildir's name in the database.
+pub(super) fn name(root: &Path) -> String {
+    format!("maildir:{}", root.display())
+}
+
 impl MaildirSource {
     pub async fn open(config: &Config, store: &Store) -> Result<MaildirSource, MailboxError> {
         let md = config
@@ -37,7 +42,7 @@ impl MaildirSource {
                 tokio::fs::create_dir_all(dir.join(sub)).await?;
             }
         }
-        let name = format!("maildir:{}", root.display());
+        let name = name(&root);
         let baseline = match store.mailbox_state(&name).await? {
             Some(s) => s.baseline_uid,
             None => {

@@ -111,6 +111,20 @@ impl Source {
         }
     }
 
+    /// The name of the configured mailbox folder, as kept in the database
+    /// (the intake lease is per mailbox): known without connecting.
+    pub fn name(config: &Config) -> String {
+        match (
+            &config.mailbox.kind,
+            &config.mailbox.imap,
+            &config.mailbox.maildir,
+        ) {
+            (MailboxKind::Imap, Some(i), _) => imap::name(i),
+            (MailboxKind::Maildir, _, Some(m)) => maildir::name(&config.path(&m.path)),
+            (kind, _, _) => format!("{kind:?}"),
+        }
+    }
+
     /// Messages waiting, oldest first. Backlog messages under `start-from-now` are left out.
     pub async fn pending(&mut self, store: &Store) -> Result<Vec<Pending>, MailboxError> {
         match self {

@@ -8,7 +8,7 @@ use crate::store::{OutboxRecord, Store, StoreError};
 use chrono::Utc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
-use tracing::{error, info, warn};
+use tracing::{Instrument, error, info, warn};
 
 /// What one pass of the sender did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,82 +66,95 @@ pub async fn send_due(
         }
         for row in batch {
             let span = tracing::info_span!("send", outbox.id = row.id, message.id = %row.message_id, purpose = %row.purpose);
-            let _enter = span.enter();
-            if row.interrupted_at.is_some()
-                && !interrupted_send_is_due(store, &row, &policy).await?
-            {
-                continue;
-            }
-            let mut recipients = row.recipients.clone();
-            if let Some(copy) = &policy.copy_to
-                && !recipients.iter().any(|r| r.eq_ignore_ascii_case(copy))
-            {
-                recipients.push(copy.clone());
-            }
-            let sent = tokio::time::timeout(
-                policy.lease / 2,
-                transport.send(sender, &recipients, &row.raw, &row.message_id),
-            )
-            .await
-            .unwrap_or_else(|_| Err(SendError::Transient("sending took too long".into())));
-            match sent {
-                Ok(()) => {
-                    store.mark_sent(row.id, Utc::now()).await?;
-                    info!("email sent");
-                    CREDENTIAL_FAILURES.store(0, Ordering::Relaxed);
-                    report.sent += 1;
-                }
-                Err(SendError::Credentials(reason)) => {
-                    // Every other email would be refused the same way: this
-                    // pass ends, and nothing counts against the emails.
-                    let failures = CREDENTIAL_FAILURES.fetch_add(1, Ordering::Relaxed);
-                    let delay = retry_delay(
-                        policy.base.max(Duration::from_secs(1)),
-                        Duration::from_secs(300),
-                        failures,
-                        rand::random(),
-                    );
-                    error!(error = %reason, retry_in_s = delay.as_secs_f32(), "cannot sign in to the SMTP server; emails wait in the outbox");
-                    let next = Utc::now()
-                        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(5));
-                    store
-                        .postpone(row.id, next, &format!("cannot sign in: {reason}"))
-                        .await?;
-                    report.retrying += 1;
-                    report.credentials_refused = true;
-                    return Ok(report);
-                }
-                Err(e) => {
-                    let attempts = u32::try_from(row.attempts)
-                        .unwrap_or(u32::MAX)
-                        .saturating_add(1);
-                    let permanent = matches!(e, SendError::Permanent(_) | SendError::Setup { .. });
-                    if permanent || attempts >= policy.max_attempts {
-                        error!(error = %e, attempts, "email could not be sent and will not be retried");
-                        store
-                            .mark_attempt_failed(row.id, &e.to_string(), None)
-                            .await?;
-                        report.failed += 1;
-                    } else {
-                        let delay = retry_delay(
-                            policy.base,
-                            Duration::from_secs(3600),
-                            attempts - 1,
-                            rand::random(),
-                        );
-                        warn!(error = %e, attempts, retry_in_s = delay.as_secs(), "email not sent yet; will retry");
-                        let next = Utc::now()
-                            + chrono::Duration::from_std(delay)
-                                .unwrap_or(chrono::Duration::hours(1));
-                        store
-                            .mark_attempt_failed(row.id, &e.to_string(), Some(next))
-                            .await?;
-                        report.retrying += 1;
-                    }
-                }
+            send_one(store, transport, sender, &policy, &row, &mut report)
+                .instrument(span)
+                .await?;
+            if report.credentials_refused {
+                // Every other email would be refused the same way.
+                return Ok(report);
             }
         }
     }
+}
+
+/// Sends one claimed row and records the outcome.
+async fn send_one(
+    store: &Store,
+    transport: &Transport,
+    sender: &str,
+    policy: &RetryPolicy,
+    row: &OutboxRecord,
+    report: &mut SendReport,
+) -> Result<(), StoreError> {
+    if row.interrupted_at.is_some() && !interrupted_send_is_due(store, row, policy).await? {
+        return Ok(());
+    }
+    let mut recipients = row.recipients.clone();
+    if let Some(copy) = &policy.copy_to
+        && !recipients.iter().any(|r| r.eq_ignore_ascii_case(copy))
+    {
+        recipients.push(copy.clone());
+    }
+    let sent = tokio::time::timeout(
+        policy.lease / 2,
+        transport.send(sender, &recipients, &row.raw, &row.message_id),
+    )
+    .await
+    .unwrap_or_else(|_| Err(SendError::Transient("sending took too long".into())));
+    match sent {
+        Ok(()) => {
+            store.mark_sent(row.id, Utc::now()).await?;
+            info!("email sent");
+            CREDENTIAL_FAILURES.store(0, Ordering::Relaxed);
+            report.sent += 1;
+        }
+        Err(SendError::Credentials(reason)) => {
+            // Nothing counts against the email: it waits, with backoff.
+            let failures = CREDENTIAL_FAILURES.fetch_add(1, Ordering::Relaxed);
+            let delay = retry_delay(
+                policy.base.max(Duration::from_secs(1)),
+                Duration::from_secs(300),
+                failures,
+                rand::random(),
+            );
+            error!(error = %reason, retry_in_s = delay.as_secs_f32(), "cannot sign in to the SMTP server; emails wait in the outbox");
+            let next = Utc::now()
+                + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::minutes(5));
+            store
+                .postpone(row.id, next, &format!("cannot sign in: {reason}"))
+                .await?;
+            report.retrying += 1;
+            report.credentials_refused = true;
+        }
+        Err(e) => {
+            let attempts = u32::try_from(row.attempts)
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            let permanent = matches!(e, SendError::Permanent(_) | SendError::Setup { .. });
+            if permanent || attempts >= policy.max_attempts {
+                error!(error = %e, attempts, "email could not be sent and will not be retried");
+                store
+                    .mark_attempt_failed(row.id, &e.to_string(), None)
+                    .await?;
+                report.failed += 1;
+            } else {
+                let delay = retry_delay(
+                    policy.base,
+                    Duration::from_secs(3600),
+                    attempts - 1,
+                    rand::random(),
+                );
+                warn!(error = %e, attempts, retry_in_s = delay.as_secs(), "email not sent yet; will retry");
+                let next = Utc::now()
+                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
+                store
+                    .mark_attempt_failed(row.id, &e.to_string(), Some(next))
+                    .await?;
+                report.retrying += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A crash cut off an earlier send of this row, so the server may already

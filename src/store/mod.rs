@@ -4,8 +4,10 @@
 //! Each state change and the emails it causes are written in one transaction.
 
 mod cases;
+mod copy;
 mod history;
 mod jobs;
+mod lease;
 mod mailbox_state;
 mod messages;
 mod outbox;
@@ -13,8 +15,12 @@ mod reconcile;
 mod registers;
 
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
+pub use copy::{
+    ColumnKind, Table, TableReport, TableSum, Value as CopyValue, row_digest, table_digest,
+};
 pub use history::{EventRecord, NewEvent, chain_hash, verify_chain};
 pub use jobs::{CanaryRecord, DigestEntry, JobRun, ReminderRecord, RetainedMessage, SummaryCounts};
+pub use lease::LeaseHolder;
 pub use mailbox_state::MailboxState;
 pub use messages::{IncomingMessage, MessageRecord, MessageStatus};
 pub use outbox::{OutboxRecord, OutboxStatus, Outgoing};
@@ -44,6 +50,8 @@ pub enum StoreError {
     CaseNotFound(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Which database we talk to; only migrations and a few statements differ.

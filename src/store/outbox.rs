@@ -132,45 +132,36 @@ pub(super) async fn insert(
 
 impl Store {
     /// Claims up to `limit` due emails for `lease` so that no other sender
-    /// takes them meanwhile; a claim that is never completed expires.
+    /// takes them meanwhile; a claim that is never completed expires. One
+    /// statement: on PostgreSQL the rows are picked `FOR UPDATE SKIP LOCKED`,
+    /// so instances sharing the database each claim different emails without
+    /// waiting on each other; SQLite has one writer at a time anyway.
     pub async fn claim_due_outbox(
         &self,
         now: DateTime<Utc>,
         lease: chrono::Duration,
         limit: i64,
     ) -> Result<Vec<OutboxRecord>, StoreError> {
-        let now_s = timestamp(now);
-        let until = timestamp(now + lease);
-        let ids: Vec<i64> = sqlx::query(
-            "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
-             AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY id LIMIT $2",
-        )
-        .bind(&now_s)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
-        let mut claimed = Vec::new();
-        for id in ids {
-            // The conditional update is the claim: only one claimant's update matches.
-            let done = sqlx::query(
-                "UPDATE outbox SET claimed_until = $1,
-                 interrupted_at = CASE WHEN claimed_until IS NULL THEN interrupted_at ELSE COALESCE(interrupted_at, claimed_until) END
-                 WHERE id = $2 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $3)",
-            )
-            .bind(&until)
-            .bind(id)
-            .bind(&now_s)
-            .execute(&self.pool)
+        let lock = match self.backend {
+            super::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            super::Backend::Sqlite => "",
+        };
+        // A claim that expired means a send was cut off: its outcome is unknown.
+        let sql = format!(
+            "UPDATE outbox SET claimed_until = $1,
+             interrupted_at = CASE WHEN claimed_until IS NULL THEN interrupted_at ELSE COALESCE(interrupted_at, claimed_until) END
+             WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
+                 AND (claimed_until IS NULL OR claimed_until <= $2) ORDER BY id LIMIT $3{lock})
+             RETURNING {COLUMNS}"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(timestamp(now + lease))
+            .bind(timestamp(now))
+            .bind(limit)
+            .fetch_all(&self.pool)
             .await?;
-            if done.rows_affected() == 1
-                && let Some(r) = self.outbox_by_id(id).await?
-            {
-                claimed.push(r);
-            }
-        }
+        let mut claimed = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        claimed.sort_by_key(|r| r.id);
         Ok(claimed)
     }
 

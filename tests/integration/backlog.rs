@@ -7,10 +7,9 @@ use crate::support::mail::{self, Mailboxes};
 use crate::support::{Backend, Bed, SPONSOR, Settings};
 use std::time::Duration;
 
-#[tokio::test]
-async fn start_from_now_leaves_old_mail_and_takes_new() {
+async fn start_from_now_leaves_old_mail_and_takes_new(backend: Backend) {
     let care_home = "carehome3@example.test";
-    let bed = Bed::new("backlog", Backend::Sqlite).await;
+    let bed = Bed::new("backlog", backend).await;
     let config = bed.write_config(
         "config.toml",
         &Settings {
@@ -55,3 +54,7 @@ async fn start_from_now_leaves_old_mail_and_takes_new() {
     imap.logout().await;
     assert!(receipts(care_home, &old).is_empty());
 }
+crate::on_both_backends!(
+    start_from_now_leaves_old_mail_and_takes_new,
+    start_from_now_leaves_old_mail_and_takes_new
+);

@@ -131,9 +131,8 @@ fn decision_code(notice: &Mail) -> String {
 }
 
 /// Issue 3, acceptance 5: a form as .docx, as .xlsx and as an HTML table each becomes a case with the right fields.
-#[tokio::test]
-async fn forms_in_every_format_become_cases() {
-    let bed = Bed::new("formats", Backend::Sqlite).await;
+async fn forms_in_every_format_become_cases(backend: Backend) {
+    let bed = Bed::new("formats", backend).await;
     let config = bed.config();
     let fixtures = crate::support::repo().join("tests/fixtures/emails");
     let mut sent = Vec::new();
@@ -223,6 +222,10 @@ async fn forms_in_every_format_become_cases() {
         "3 Mere Road, Harrogate, HG1 2AB"
     );
 }
+crate::on_both_backends!(
+    forms_in_every_format_become_cases,
+    forms_in_every_format_become_cases
+);
 
 /// Issue 4, acceptance 2 and 4: incomplete → exactly what is missing → a partial reply gets a
 /// shorter list → the rest → acknowledgement and notice → rejected on the command line.
@@ -354,10 +357,9 @@ crate::on_both_backends!(incomplete_application_to_rejection, incomplete_to_reje
 /// Issue 4, acceptance 1, 3 and 5: a complete application with five accounts and no
 /// justification; a forged approval changes nothing and is reported; the real one is
 /// acted on with the section 2.3 wording; then the pack and the registration.
-#[tokio::test]
-async fn emailed_decision_with_its_code_and_registration() {
+async fn emailed_decision_with_its_code_and_registration(backend: Backend) {
     let care_home = "carehome5@example.test";
-    let bed = Bed::new("decide", Backend::Sqlite).await;
+    let bed = Bed::new("decide", backend).await;
     let config = bed.config();
     let home = format!("Aspen Lodge {}", bed.tag);
     let body = mail::form_body(&home, care_home)
@@ -464,12 +466,15 @@ async fn emailed_decision_with_its_code_and_registration() {
     );
     bed.cli_ok(&config, &["cases", "verify"]).await;
 }
+crate::on_both_backends!(
+    emailed_decision_with_its_code_and_registration,
+    emailed_decision_with_its_code_and_registration
+);
 
 /// Issue 4, acceptance 6: a second application for the same CQC number joins the live case.
-#[tokio::test]
-async fn second_application_for_the_same_cqc_number_is_linked() {
+async fn second_application_for_the_same_cqc_number_is_linked(backend: Backend) {
     let care_home = "carehome2@example.test";
-    let bed = Bed::new("second", Backend::Sqlite).await;
+    let bed = Bed::new("second", backend).await;
     let config = bed.config();
     let home = format!("Cedar View {}", bed.tag);
     let first = bed.message_id("first");
@@ -524,3 +529,7 @@ async fn second_application_for_the_same_cqc_number_is_linked() {
         "the second message is answered once"
     );
 }
+crate::on_both_backends!(
+    second_application_for_the_same_cqc_number_is_linked,
+    second_application_for_the_same_cqc_number_is_linked
+);

@@ -2,9 +2,8 @@
 
 use crate::support::{Backend, Bed, Settings};
 
-#[tokio::test]
-async fn check_config_names_an_unknown_key_and_exits_78() {
-    let bed = Bed::new("cfg", Backend::Sqlite).await;
+async fn check_config_names_an_unknown_key_and_exits_78(backend: Backend) {
+    let bed = Bed::new("cfg", backend).await;
     let good = bed.config();
     let out = bed.run_cli(&good, &["check-config"]).await;
     assert!(
@@ -28,10 +27,13 @@ async fn check_config_names_an_unknown_key_and_exits_78() {
         "the message names the key: {stderr}"
     );
 }
+crate::on_both_backends!(
+    check_config_names_an_unknown_key_and_exits_78,
+    check_config_names_an_unknown_key_and_exits_78
+);
 
-#[tokio::test]
-async fn cases_show_of_an_unknown_reference_exits_3() {
-    let bed = Bed::new("show", Backend::Sqlite).await;
+async fn cases_show_of_an_unknown_reference_exits_3(backend: Backend) {
+    let bed = Bed::new("show", backend).await;
     let config = bed.config();
     let out = bed
         .run_cli(&config, &["cases", "show", "LSM-2099-9999", "--json"])
@@ -40,3 +42,7 @@ async fn cases_show_of_an_unknown_reference_exits_3() {
     assert_eq!(out.status.code(), Some(3), "stderr: {stderr}");
     assert!(stderr.contains("LSM-2099-9999"), "{stderr}");
 }
+crate::on_both_backends!(
+    cases_show_of_an_unknown_reference_exits_3,
+    cases_show_of_an_unknown_reference_exits_3
+);

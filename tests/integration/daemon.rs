@@ -6,10 +6,9 @@ use crate::support::mail::Mailboxes;
 use crate::support::{Backend, Bed, ImapTls, Settings};
 use std::time::{Duration, Instant};
 
-#[tokio::test]
-async fn daemon_answers_within_seconds_by_idle_and_stops_on_sigterm() {
+async fn daemon_answers_within_seconds_by_idle_and_stops_on_sigterm(backend: Backend) {
     let care_home = "carehome5@example.test";
-    let bed = Bed::new("idle", Backend::Sqlite).await;
+    let bed = Bed::new("idle", backend).await;
     // Polling every 10 minutes: only IDLE can explain a receipt within seconds.
     // Start-from-now: the daemon's first look happens before the mail is sent.
     let config = bed.write_config(
@@ -55,3 +54,7 @@ async fn daemon_answers_within_seconds_by_idle_and_stops_on_sigterm() {
     assert_eq!(cases.len(), 1, "{cases:#?}");
     assert_eq!(receipts(care_home, &mid).len(), 1);
 }
+crate::on_both_backends!(
+    daemon_answers_within_seconds_by_idle_and_stops_on_sigterm,
+    daemon_answers_within_seconds_by_idle_and_stops_on_sigterm
+);

@@ -9,10 +9,9 @@ use crate::support::{ADMINS, Backend, Bed, ImapTls, SPONSOR, Settings};
 use std::time::Duration;
 
 /// Test 5: an out-of-office reply and a bounce are recorded, never answered.
-#[tokio::test]
-async fn auto_replies_and_bounces_are_recorded_not_answered() {
+async fn auto_replies_and_bounces_are_recorded_not_answered(backend: Backend) {
     let care_home = "carehome2@example.test";
-    let bed = Bed::new("auto", Backend::Sqlite).await;
+    let bed = Bed::new("auto", backend).await;
     let config = bed.write_config(
         "config.toml",
         &Settings {
@@ -55,14 +54,17 @@ async fn auto_replies_and_bounces_are_recorded_not_answered() {
         assert!(found.is_empty(), "mail about {id}: {found:#?}");
     }
 }
+crate::on_both_backends!(
+    auto_replies_and_bounces_are_recorded_not_answered,
+    auto_replies_and_bounces_are_recorded_not_answered
+);
 
 /// Test 6: a message over `limits.max_message_mb` is quarantined and
 /// reported to the administrators, and the application after it is still
 /// taken in within the same round.
-#[tokio::test]
-async fn oversized_message_is_quarantined_and_the_round_goes_on() {
+async fn oversized_message_is_quarantined_and_the_round_goes_on(backend: Backend) {
     let care_home = "carehome1@example.test";
-    let bed = Bed::new("big", Backend::Sqlite).await;
+    let bed = Bed::new("big", backend).await;
     let config = bed.write_config(
         "config.toml",
         &Settings {
@@ -125,3 +127,7 @@ async fn oversized_message_is_quarantined_and_the_round_goes_on() {
     .await;
     assert_eq!(got.len(), 1);
 }
+crate::on_both_backends!(
+    oversized_message_is_quarantined_and_the_round_goes_on,
+    oversized_message_is_quarantined_and_the_round_goes_on
+);

@@ -76,10 +76,9 @@ async fn overdue_events(bed: &Bed, config: &Path, reference: &str) -> usize {
 
 /// Acceptance 1 and 3: the due date skips a bank holiday; the overdue digest comes once a
 /// period; later the primary Local Administrator is copied.
-#[tokio::test]
-async fn overdue_digest_once_per_period_then_the_primary_la() {
+async fn overdue_digest_once_per_period_then_the_primary_la(backend: Backend) {
     let care_home = "carehome3@example.test";
-    let bed = Bed::new("overdue", Backend::Sqlite).await;
+    let bed = Bed::new("overdue", backend).await;
     let config = config(&bed);
     let home = format!("Poplar House {}", bed.tag);
     let mid = bed.message_id("app");
@@ -143,12 +142,15 @@ async fn overdue_digest_once_per_period_then_the_primary_la() {
     })
     .await;
 }
+crate::on_both_backends!(
+    overdue_digest_once_per_period_then_the_primary_la,
+    overdue_digest_once_per_period_then_the_primary_la
+);
 
 /// Acceptance 2: chasers with the missing items, then the lapse email; the case lapses.
-#[tokio::test]
-async fn chasers_then_lapse() {
+async fn chasers_then_lapse(backend: Backend) {
     let care_home = "carehome4@example.test";
-    let bed = Bed::new("chasers", Backend::Sqlite).await;
+    let bed = Bed::new("chasers", backend).await;
     let config = config(&bed);
     let home = format!("Hazel Bank {}", bed.tag);
     let mid = bed.message_id("app");
@@ -193,6 +195,7 @@ async fn chasers_then_lapse() {
     );
     assert_eq!(only_case(&bed, &config).await["state"], "lapsed");
 }
+crate::on_both_backends!(chasers_then_lapse, chasers_then_lapse);
 
 fn raw_files(bed: &Bed) -> usize {
     fn walk(dir: &Path) -> usize {
@@ -216,9 +219,8 @@ fn raw_files(bed: &Bed) -> usize {
 }
 
 /// Acceptance 4: retention deletes the raw messages of a case closed long enough ago, and nothing else.
-#[tokio::test]
-async fn retention_deletes_only_what_it_should() {
-    let bed = Bed::new("retention", Backend::Sqlite).await;
+async fn retention_deletes_only_what_it_should(backend: Backend) {
+    let bed = Bed::new("retention", backend).await;
     let config = config(&bed);
     let (a, b) = ("carehome1@example.test", "carehome2@example.test");
     let (mid_a, mid_b) = (bed.message_id("a"), bed.message_id("b"));
@@ -284,3 +286,7 @@ async fn retention_deletes_only_what_it_should() {
         "the case record stays"
     );
 }
+crate::on_both_backends!(
+    retention_deletes_only_what_it_should,
+    retention_deletes_only_what_it_should
+);

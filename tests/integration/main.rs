@@ -22,6 +22,7 @@ mod casework;
 mod cli;
 mod daemon;
 mod filtering;
+mod instances;
 mod intake;
 mod jobs;
 mod oauth;

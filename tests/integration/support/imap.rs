@@ -99,6 +99,41 @@ impl Imap {
         drain(&mut self.session);
     }
 
+    /// Moves the messages of `from` with a UID above `after` that match the
+    /// IMAP search `criteria` into `to`, as a mail rule would; returns the
+    /// highest UID looked at (pass it back as `after` next time).
+    pub async fn move_new_matching(
+        &mut self,
+        from: &str,
+        after: u32,
+        criteria: &str,
+        to: &str,
+    ) -> u32 {
+        self.session
+            .select(from)
+            .await
+            .unwrap_or_else(|e| panic!("IMAP SELECT {from}: {e}"));
+        let uids: Vec<u32> = self
+            .session
+            .uid_search(format!("UID {}:* {criteria}", after + 1))
+            .await
+            .unwrap_or_else(|e| panic!("IMAP SEARCH in {from}: {e}"))
+            .into_iter()
+            .filter(|u| *u > after)
+            .collect();
+        drain(&mut self.session);
+        if uids.is_empty() {
+            return after;
+        }
+        let set: Vec<String> = uids.iter().map(u32::to_string).collect();
+        self.session
+            .uid_mv(set.join(","), to)
+            .await
+            .unwrap_or_else(|e| panic!("IMAP MOVE to {to}: {e}"));
+        drain(&mut self.session);
+        uids.into_iter().max().unwrap_or(after)
+    }
+
     pub async fn logout(mut self) {
         let _ = self.session.logout().await;
     }

@@ -403,7 +403,12 @@ format = "text"
 
     /// Starts the daemon (`run`); its log goes to `<dir>/run.log`.
     pub fn spawn_daemon(&self, config: &Path) -> Daemon {
-        let log_path = self.dir.path().join("run.log");
+        self.spawn_daemon_logging(config, "run.log")
+    }
+
+    /// Starts the daemon (`run`) with its log in `<dir>/<log>` (one per instance).
+    pub fn spawn_daemon_logging(&self, config: &Path, log: &str) -> Daemon {
+        let log_path = self.dir.path().join(log);
         let log = std::fs::File::create(&log_path).expect("log file");
         let child = self
             .command(config, &["run"])
