@@ -146,6 +146,7 @@ primary = "primaryla@example.test"
 
 [database]
 url = "sqlite://$DB"
+max_connections = ${E2E_DB_CONNECTIONS:-5}
 
 [state]
 directory = "$DIR/state"
@@ -240,8 +241,10 @@ done
 b=$(now)
 t_daemon=$(elapsed "$a" "$b")
 sample_peak
+# The daemon's CPU time (user + system) for the backlog, in seconds.
+cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$DAEMON/stat")
 read -r _ _ _ emails_sent < <(left)
-say "daemon: backlog done in ${t_daemon}s, $emails_sent emails sent, peak RSS $((peak_kb / 1024)) MB"
+say "daemon: backlog done in ${t_daemon}s (CPU ${cpu_s}s), $emails_sent emails sent, peak RSS $((peak_kb / 1024)) MB"
 
 # Receipts: every application answered, once, in its care home's mailbox.
 python3 - "$DIR/sent.txt" "$MAILDIRS" "$DIR/receipts.json" <<'EOF'
@@ -297,10 +300,11 @@ delivered=$(find "$MAILDIRS/sink/Maildir" -type f \( -path '*/cur/*' -o -path '*
 say "smtp-source: $delivered delivered in ${t_smtp}s"
 
 python3 - "$N" "$t_daemon" "$t_mbsync" "$t_smtp" "$peak_kb" "$emails_sent" "$backlog_bytes" \
-  "$DIR/trickle.json" "$cases" "$processed" "$quarantined" "$BIG_EVERY" "$BIG_MB" "$REPO/bench/e2e-last.json" <<'EOF'
+  "$DIR/trickle.json" "$cases" "$processed" "$quarantined" "$BIG_EVERY" "$BIG_MB" "$REPO/bench/e2e-last.json" \
+  "$cpu_s" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
 import json, sys
 (n, t_d, t_m, t_s, peak, sent, size, trickle, cases, processed, quarantined,
- big_every, big_mb, out) = sys.argv[1:15]
+ big_every, big_mb, out, cpu, cores, load) = sys.argv[1:18]
 n, t_d, t_m, t_s, peak, sent, size = int(n), float(t_d), float(t_m), float(t_s), int(peak), int(sent), int(size)
 tr = json.load(open(trickle))
 limit = t_m + t_s
@@ -313,12 +317,13 @@ r = {
     "mbsync_seconds": t_m, "smtp_source_seconds": t_s,
     "limit_seconds": round(limit, 2), "ratio_to_limit": round(t_d / limit, 2),
     "peak_rss_mb": round(peak / 1024, 1),
+    "daemon_cpu_seconds": float(cpu), "cores": int(cores), "load_average_at_end": load,
     "trickle": tr,
 }
 json.dump(r, open(out, "w"), indent=2)
 print()
 print(f"backlog:   {n} applications ({r['backlog_mb']} MB, {r['large_attachments']} with a {big_mb} MB attachment)")
-print(f"daemon:    {t_d:.1f} s, {r['daemon_emails_per_sec']} applications/s, {sent} emails sent, peak memory {r['peak_rss_mb']} MB")
+print(f"daemon:    {t_d:.1f} s, {r['daemon_emails_per_sec']} applications/s, {sent} emails sent, peak memory {r['peak_rss_mb']} MB, CPU {float(cpu):.1f} s")
 print(f"limits:    mbsync fetch {t_m:.1f} s + smtp-source send {t_s:.1f} s = {limit:.1f} s")
 print(f"ratio:     daemon / (fetch + send) = {r['ratio_to_limit']}   (target <= 2)")
 if tr.get("received"):
@@ -326,6 +331,7 @@ if tr.get("received"):
           f"p99 {tr['p99']*1000:.0f} ms, max {tr['max']*1000:.0f} ms   (targets < 1000, < 2000)")
 else:
     print(f"trickle:   no receipts measured ({tr})")
+print(f"machine:   {cores} cores, load average {load} at the end")
 print(f"figures in {out}")
 EOF
 say "done"

@@ -127,7 +127,7 @@ pub struct Administrators {
 pub struct Database {
     /// `sqlite://PATH` (relative to the config file's folder) or `postgres://...`.
     pub url: String,
-    /// Most connections in the pool.
+    /// Most connections in the pool (PostgreSQL; SQLite always uses one).
     #[serde(default = "default_pool")]
     pub max_connections: u32,
 }

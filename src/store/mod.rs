@@ -87,8 +87,16 @@ impl Store {
         if backend == Backend::Sqlite {
             create_parent_dir(&url);
         }
+        // SQLite lets one writer in at a time, and a writer kept waiting
+        // sleeps in SQLite's busy handler (up to 100 ms a time): with the
+        // sender, the intake and the jobs writing at once, a backlog went at
+        // half speed. One connection makes them queue in the process instead.
+        let connections = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => max_connections.max(1),
+        };
         let pool = AnyPoolOptions::new()
-            .max_connections(max_connections.max(1))
+            .max_connections(connections)
             .acquire_timeout(Duration::from_secs(30))
             .connect(&url)
             .await
