@@ -20,6 +20,7 @@ mod backlog;
 mod casework;
 mod cli;
 mod daemon;
+mod faults;
 mod filtering;
 mod intake;
 mod jobs;
