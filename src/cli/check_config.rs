@@ -135,5 +135,10 @@ pub fn sample_context() -> tera::Context {
     c.insert("token", "0123456789abcdef0123456789abcdef");
     c.insert("sent_at", "2026-12-07T09:00:00.000Z");
     c.insert("timeout_minutes", &30);
+    // Emails held over the per-recipient limit.
+    c.insert("recipient", "manager@home.example");
+    c.insert("purpose", "follow-up");
+    c.insert("created_at", "2026-12-07T09:00:00.000Z");
+    c.insert("limit", &10);
     c
 }

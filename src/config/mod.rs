@@ -273,10 +273,20 @@ pub struct Outbox {
     /// After a crash cut a send off, how long to wait for its copy before sending again.
     #[serde(default = "default_copy_wait")]
     pub copy_wait_seconds: u64,
+    /// Most emails sent to one address (other than ours and the
+    /// administrators') in any hour; more are held and reported to the
+    /// administrators instead of sent, so that no loop with another robot
+    /// can flood anyone. 0: no limit.
+    #[serde(default = "default_per_recipient")]
+    pub max_per_recipient_per_hour: u32,
     #[serde(default)]
     pub smtp: Option<Smtp>,
     #[serde(default)]
     pub files: Option<Files>,
+}
+
+fn default_per_recipient() -> u32 {
+    10
 }
 
 fn default_copy_wait() -> u64 {

@@ -4,7 +4,7 @@
 
 use super::backoff::retry_delay;
 use super::transport::{SendError, Transport};
-use crate::store::{OutboxRecord, Store, StoreError};
+use crate::store::{OutboxRecord, Outgoing, Store, StoreError};
 use chrono::Utc;
 use std::time::Duration;
 use tracing::{error, info, warn};
@@ -15,6 +15,41 @@ pub struct SendReport {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// Held over the per-recipient limit (and reported).
+    pub held: usize,
+}
+
+/// Builds the administrators' report about an email held over the limit:
+/// (the held email, the address over the limit, the limit).
+pub type HeldReport = dyn Fn(&OutboxRecord, &str, u32) -> Option<Outgoing> + Send + Sync;
+
+/// At most `per_hour` emails to one address in any hour; `exempt`
+/// addresses (ours, the administrators') are never limited.
+#[derive(Clone)]
+pub struct RecipientLimit {
+    pub per_hour: u32,
+    pub exempt: Vec<String>,
+    pub report: std::sync::Arc<HeldReport>,
+}
+
+impl std::fmt::Debug for RecipientLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecipientLimit")
+            .field("per_hour", &self.per_hour)
+            .field("exempt", &self.exempt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RecipientLimit {
+    /// The addresses of an email that the limit applies to.
+    pub fn limited<'a>(&self, recipients: &'a [String]) -> Vec<&'a str> {
+        recipients
+            .iter()
+            .filter(|r| !self.exempt.iter().any(|e| e.eq_ignore_ascii_case(r)))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// Retry settings.
@@ -31,6 +66,8 @@ pub struct RetryPolicy {
     pub copy_to: Option<String>,
     /// How long an interrupted send waits for its copy before it is sent again.
     pub copy_wait: Duration,
+    /// The per-recipient limit (`outbox.max_per_recipient_per_hour`); `None`: none.
+    pub limit: Option<RecipientLimit>,
 }
 
 impl RetryPolicy {
@@ -64,6 +101,12 @@ pub async fn send_due(
             if row.interrupted_at.is_some()
                 && !interrupted_send_is_due(store, &row, &policy).await?
             {
+                continue;
+            }
+            if let Some(limit) = &policy.limit
+                && over_limit(store, &row, limit).await?
+            {
+                report.held += 1;
                 continue;
             }
             let mut recipients = row.recipients.clone();
@@ -115,6 +158,34 @@ pub async fn send_due(
             }
         }
     }
+}
+
+/// Whether an address of this email already had its hour's worth; if so
+/// the email is held and the administrators' report queued (together).
+async fn over_limit(
+    store: &Store,
+    row: &OutboxRecord,
+    limit: &RecipientLimit,
+) -> Result<bool, StoreError> {
+    let since = Utc::now() - chrono::Duration::hours(1);
+    for address in limit.limited(&row.recipients) {
+        let sent = store.sent_to_since(address, since).await?;
+        if sent < i64::from(limit.per_hour) {
+            continue;
+        }
+        let reason = format!(
+            "held: {sent} emails were already sent to {address} in the last hour (the limit is {})",
+            limit.per_hour
+        );
+        let report = (limit.report)(row, address, limit.per_hour);
+        if report.is_none() {
+            error!(recipient = %address, "cannot prepare the report about a held email");
+        }
+        store.hold_outbox(row, &reason, report.as_ref()).await?;
+        warn!(recipient = %address, sent, limit = limit.per_hour, "email held over the per-recipient limit; the administrators are told");
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// A crash cut off an earlier send of this row, so the server may already
