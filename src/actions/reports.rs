@@ -92,6 +92,7 @@ pub fn held_email_report(
     c.insert("subject", &held.subject);
     c.insert("purpose", &held.purpose);
     c.insert("created_at", &held.created_at);
+    c.insert("message_id", &held.message_id);
     c.insert("limit", &limit);
     let draft = Draft {
         template: "email_held_report",

@@ -140,5 +140,6 @@ pub fn sample_context() -> tera::Context {
     c.insert("purpose", "follow-up");
     c.insert("created_at", "2026-12-07T09:00:00.000Z");
     c.insert("limit", &10);
+    c.insert("message_id", "receipt.0123456789abcdef@example.org");
     c
 }

@@ -24,6 +24,7 @@ mod faults;
 mod filtering;
 mod intake;
 mod jobs;
+mod security;
 
 /// Runs an async test body once per database backend:
 /// `on_both_backends!(name, function)` makes `name::sqlite` and `name::postgres`.
