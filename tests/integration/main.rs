@@ -22,6 +22,7 @@ mod cli;
 mod daemon;
 mod faults;
 mod filtering;
+mod hostile;
 mod intake;
 mod jobs;
 mod security;
