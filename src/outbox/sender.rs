@@ -220,3 +220,24 @@ async fn interrupted_send_is_due(
     warn!("a crash cut off its last send and no copy came back; sending again");
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_and_the_administrators_addresses_are_never_limited() {
+        let limit = RecipientLimit {
+            per_hour: 1,
+            exempt: vec!["sponsor@icb.example".into(), "admins@icb.example".into()],
+            report: std::sync::Arc::new(|_, _, _| None),
+        };
+        let to = vec![
+            "Admins@ICB.example".to_string(),
+            "home@care.example".to_string(),
+            "sponsor@icb.example".to_string(),
+        ];
+        assert_eq!(limit.limited(&to), ["home@care.example"]);
+        assert!(limit.limited(&to[..1]).is_empty());
+    }
+}

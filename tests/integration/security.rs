@@ -2,6 +2,7 @@
 //! mail loops, the per-recipient limit, header injection, HTML in a care
 //! home's answers, attachment names as paths, and secrets in the logs.
 
+use crate::on_both_backends;
 use crate::support::imap::Imap;
 use crate::support::mail::{self, Mail, Mailboxes};
 use crate::support::{ADMINS, Backend, Bed, SPONSOR, Settings, password};
@@ -290,12 +291,16 @@ async fn mail_loops_are_never_answered() {
     assert!(Mailboxes::matching("outside@example.test", |m| m.raw.contains(&bed.tag)).is_empty());
 }
 
+on_both_backends!(
+    replies_to_one_sender_are_rate_limited_and_the_excess_reported,
+    rate_limited
+);
+
 /// `outbox.max_per_recipient_per_hour`: the email over the limit is held,
 /// not sent, and the administrators are told.
-#[tokio::test]
-async fn replies_to_one_sender_are_rate_limited_and_the_excess_reported() {
+async fn rate_limited(backend: Backend) {
     let home = "carehome2@example.test";
-    let bed = Bed::new("ratelimit", Backend::Sqlite).await;
+    let bed = Bed::new("ratelimit", backend).await;
     let path = bed.write_config("config.toml", &Settings::default());
     let toml = std::fs::read_to_string(&path).unwrap().replace(
         "max_attempts = 5\n",
