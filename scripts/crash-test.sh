@@ -120,6 +120,8 @@ max_attempts = 10
 retry_seconds = 1
 # Copies of our emails come back within a second or two here.
 copy_wait_seconds = 15
+# Five care homes share hundreds of receipts here: no per-recipient limit.
+max_per_recipient_per_hour = 0
 
 [outbox.smtp]
 host = "$MAIL_HOST"

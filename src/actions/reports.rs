@@ -78,3 +78,31 @@ pub fn report_to_administrators(
     };
     app.sender.compose(&app.templates, &draft, &c)
 }
+
+/// The report about an email held over `outbox.max_per_recipient_per_hour`.
+pub fn held_email_report(
+    app: &App,
+    held: &crate::store::OutboxRecord,
+    recipient: &str,
+    limit: u32,
+) -> Result<Outgoing, EmailError> {
+    let mut c = tera::Context::new();
+    c.insert("sponsor", &super::sponsor(app));
+    c.insert("recipient", recipient);
+    c.insert("subject", &held.subject);
+    c.insert("purpose", &held.purpose);
+    c.insert("created_at", &held.created_at);
+    c.insert("message_id", &held.message_id);
+    c.insert("limit", &limit);
+    let draft = Draft {
+        template: "email_held_report",
+        purpose: "email_held_report",
+        to: app.config.administrators.addresses.clone(),
+        thread: Vec::new(),
+        reference: None,
+        auto_reply: false,
+        suppressed: false,
+        attachments: Vec::new(),
+    };
+    app.sender.compose(&app.templates, &draft, &c)
+}

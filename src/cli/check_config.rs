@@ -275,5 +275,11 @@ pub fn sample_context() -> tera::Context {
     c.insert("mailbox", "nhsmail.sponsor@xyzicb.example");
     c.insert("lapses_on", "Monday 7 December 2026");
     c.insert("left", "12 days");
+    // Emails held over the per-recipient limit.
+    c.insert("recipient", "manager@home.example");
+    c.insert("purpose", "follow-up");
+    c.insert("created_at", "2026-12-07T09:00:00.000Z");
+    c.insert("limit", &10);
+    c.insert("message_id", "receipt.0123456789abcdef@example.org");
     c
 }

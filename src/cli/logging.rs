@@ -3,8 +3,18 @@
 
 use tracing_subscriber::EnvFilter;
 
+/// Targets that write the wire protocol (the IMAP LOGIN command with its
+/// password, the messages themselves) at TRACE: never below DEBUG, whatever
+/// the configured level or `RUST_LOG` say.
+const WIRE: &[&str] = &["async_imap::imap_stream=debug"];
+
 pub fn init(level: &str, json: bool) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    for directive in WIRE {
+        if let Ok(d) = directive.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -560,10 +560,20 @@ pub struct Outbox {
     /// replies go out in parallel, within what the server allows.
     #[serde(default = "default_senders")]
     pub senders: usize,
+    /// Most emails sent to one address (other than ours and the
+    /// administrators') in any hour; more are held and reported to the
+    /// administrators instead of sent, so that no loop with another robot
+    /// can flood anyone. 0: no limit.
+    #[serde(default = "default_per_recipient")]
+    pub max_per_recipient_per_hour: u32,
     #[serde(default)]
     pub smtp: Option<Smtp>,
     #[serde(default)]
     pub files: Option<Files>,
+}
+
+fn default_per_recipient() -> u32 {
+    10
 }
 
 fn default_copy_wait() -> u64 {

@@ -206,13 +206,29 @@ async fn intake_session(
         crate::oauth::health::check_lapse(app).await;
     }
     let poll = Duration::from_secs(app.config.mailbox.poll_seconds);
+    let mut deferred_rounds = 0u32;
     loop {
-        drain_mailbox(app, &mut source, shutdown, Some(wake_sender)).await?;
+        let report = drain_mailbox(app, &mut source, shutdown, Some(wake_sender)).await?;
         if *shutdown.borrow() {
             source.close().await;
             return Ok(());
         }
-        match source_wait(&mut source, poll, shutdown).await? {
+        // A message left in the mailbox (disk full, database locked) is
+        // tried again soon, not only when new mail or the poll comes.
+        let wait = if report.deferred > 0 {
+            deferred_rounds += 1;
+            let retry = deferred_retry(deferred_rounds);
+            warn!(
+                deferred = report.deferred,
+                retry_in_s = retry.as_secs_f32(),
+                "message(s) left in the mailbox; trying again"
+            );
+            retry.min(poll)
+        } else {
+            deferred_rounds = 0;
+            poll
+        };
+        match source_wait(&mut source, wait, shutdown).await? {
             Woken::Shutdown => {
                 source.close().await;
                 return Ok(());
@@ -225,6 +241,17 @@ async fn intake_session(
             Woken::NewMail | Woken::Timeout => {}
         }
     }
+}
+
+/// How long to wait before taking in again after `rounds` rounds in a row
+/// left messages in the mailbox: 2 s, doubling, at most 5 minutes.
+fn deferred_retry(rounds: u32) -> Duration {
+    crate::outbox::retry_delay(
+        Duration::from_secs(2),
+        Duration::from_secs(300),
+        rounds.saturating_sub(1),
+        rand::random(),
+    )
 }
 
 async fn source_wait(
@@ -278,5 +305,20 @@ async fn sender_loop(
             _ = wake.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deferred_retry;
+    use std::time::Duration;
+
+    #[test]
+    fn deferred_messages_are_retried_soon_then_less_often() {
+        let first = deferred_retry(1);
+        assert!(first <= Duration::from_secs(2) && first >= Duration::from_millis(1500));
+        assert!(deferred_retry(3) >= Duration::from_secs(6));
+        assert!(deferred_retry(50) <= Duration::from_secs(300));
+        assert!(deferred_retry(50) >= Duration::from_secs(225));
     }
 }

@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::intake::{self, Outcome};
 use crate::mailbox::{Destination, MailboxError, Pending, Source};
-use crate::outbox::{RetryPolicy, Transport, send_due};
+use crate::outbox::{RecipientLimit, RetryPolicy, Transport, send_due};
 use crate::store::StoreError;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -120,6 +120,28 @@ impl Filing {
     }
 }
 
+/// `outbox.max_per_recipient_per_hour`: our own and the administrators'
+/// addresses are never limited (the reports about held emails go there).
+fn recipient_limit(app: &App) -> Option<RecipientLimit> {
+    let per_hour = app.config.outbox.max_per_recipient_per_hour;
+    if per_hour == 0 {
+        return None;
+    }
+    let mut exempt = app.config.own_addresses();
+    exempt.extend(app.config.administrators.addresses.iter().cloned());
+    exempt.extend(app.config.administrators.primary.iter().cloned());
+    let reporter = app.clone();
+    Some(RecipientLimit {
+        per_hour,
+        exempt,
+        report: std::sync::Arc::new(move |row, address, limit| {
+            crate::actions::held_email_report(&reporter, row, address, limit)
+                .map_err(|e| error!(error = %e, "the report about a held email failed"))
+                .ok()
+        }),
+    })
+}
+
 /// Sends what is due from the outbox over `outbox.senders` SMTP sessions at
 /// once; each claims its emails one by one, so none is sent twice.
 pub async fn send_outbox(app: &App, transport: &Transport) -> Result<usize, StoreError> {
@@ -148,6 +170,7 @@ async fn send_outbox_one(app: &App, transport: &Transport) -> Result<usize, Stor
             && app.config.outbox.copy_to_mailbox)
             .then(|| app.config.sponsor.address.clone()),
         copy_wait: Duration::from_secs(app.config.outbox.copy_wait_seconds),
+        limit: recipient_limit(app),
     };
     let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
     if report.credentials_refused && app.oauth.is_some() {

@@ -51,6 +51,7 @@ pub const EMAILS: &[&str] = &[
     "quarantine_report",
     "held_report",
     "decision_refused_report",
+    "email_held_report",
     "overdue_digest",
     "chaser",
     "lapsed",
@@ -186,9 +187,12 @@ impl Sender {
             let mbox: Mailbox = to.parse().map_err(|_| EmailError::Address(to.clone()))?;
             builder = builder.to(mbox);
         }
-        if let Some(last) = draft.thread.last() {
+        // The thread's Message-IDs come from care homes' messages: any that
+        // could break out of its header (CR, LF, spaces, angle brackets) is left out.
+        let thread: Vec<&String> = draft.thread.iter().filter(|id| usable_id(id)).collect();
+        if let Some(last) = thread.last() {
             builder = builder.in_reply_to(format!("<{last}>"));
-            let refs: Vec<String> = draft.thread.iter().map(|id| format!("<{id}>")).collect();
+            let refs: Vec<String> = thread.iter().map(|id| format!("<{id}>")).collect();
             builder = builder.references(refs.join(" "));
         }
         if draft.auto_reply {
@@ -233,6 +237,15 @@ impl Sender {
             suppressed: draft.suppressed,
         })
     }
+}
+
+/// A Message-ID (without brackets) that is safe to put in a header.
+fn usable_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 250
+        && id
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\'))
 }
 
 /// A care home's file name, without anything that could break a header or a path.
@@ -292,5 +305,92 @@ impl Header for Marker {
     }
     fn display(&self) -> HeaderValue {
         HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates() -> Templates {
+        Templates::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap()
+    }
+
+    /// The header block of a raw message, one entry per header (unfolded).
+    fn headers(raw: &[u8]) -> Vec<String> {
+        let text = String::from_utf8_lossy(raw);
+        let head = text.split("\r\n\r\n").next().unwrap().to_string();
+        let mut out: Vec<String> = Vec::new();
+        for line in head.split("\r\n") {
+            if line.starts_with(' ') || line.starts_with('\t') {
+                out.last_mut().unwrap().push_str(line);
+            } else {
+                out.push(line.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn care_home_text_never_makes_a_header() {
+        let sender = Sender {
+            display_name: "NHSmail Sponsorship".into(),
+            address: "sponsor@example.org".into(),
+            instance: "test".into(),
+        };
+        let evil = "Rose Hill\r\nBcc: victim@example.net\r\nX-Evil: 1\nContent-Type: text/html";
+        let mut c = crate::cli::check_config::sample_context();
+        c.insert("care_home_name", evil);
+        c.insert("applicant_name", evil);
+        c.insert("reference", evil);
+        c.insert("subject", evil);
+        let draft = Draft {
+            template: "receipt",
+            purpose: "receipt",
+            to: vec!["home@example.net".into()],
+            thread: vec![
+                "ok.1@home.example.net".into(),
+                "x@y>\r\nBcc: victim@example.net".into(),
+            ],
+            reference: Some("LSM-2026-0001"),
+            auto_reply: true,
+            suppressed: false,
+            attachments: vec![(
+                "../../etc/passwd\r\nX-Evil: 1".into(),
+                "text/plain\r\nX-Evil: 2".into(),
+                b"x".to_vec(),
+            )],
+        };
+        for template in ["receipt", "held_report", "quarantine_report"] {
+            let draft = Draft {
+                template,
+                ..draft.clone()
+            };
+            let out = sender.compose(&templates(), &draft, &c).unwrap();
+            let text = String::from_utf8_lossy(&out.raw).to_string();
+            for h in headers(&out.raw) {
+                let name = h.split(':').next().unwrap().to_ascii_lowercase();
+                assert!(
+                    !["bcc", "x-evil", "cc"].contains(&name.as_str()),
+                    "injected header {h:?} in:\n{text}"
+                );
+            }
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&out.raw)
+                .unwrap();
+            for part in &parsed.parts {
+                for h in part.headers() {
+                    let name = h.name().to_ascii_lowercase();
+                    assert!(name != "bcc" && name != "x-evil", "{h:?} in:\n{text}");
+                }
+            }
+            assert!(!out.subject.contains('\n') && !out.subject.contains('\r'));
+            let irt = headers(&out.raw)
+                .into_iter()
+                .find(|h| h.starts_with("In-Reply-To:"))
+                .unwrap();
+            assert_eq!(irt, "In-Reply-To: <ok.1@home.example.net>");
+            assert!(!text.contains("../"), "attachment name as a path: {text}");
+        }
     }
 }

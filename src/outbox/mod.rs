@@ -7,5 +7,5 @@ mod sender;
 mod transport;
 
 pub use backoff::retry_delay;
-pub use sender::{RetryPolicy, SendReport, send_due};
+pub use sender::{HeldReport, RecipientLimit, RetryPolicy, SendReport, send_due};
 pub use transport::{OAuthSmtp, SendError, Transport, test_sign_in};

@@ -4,7 +4,7 @@
 
 use super::backoff::retry_delay;
 use super::transport::{SendError, Transport};
-use crate::store::{OutboxRecord, Store, StoreError};
+use crate::store::{OutboxRecord, Outgoing, Store, StoreError};
 use chrono::Utc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -18,6 +18,41 @@ pub struct SendReport {
     pub failed: usize,
     /// The server refused our credentials (the pass stopped there).
     pub credentials_refused: bool,
+    /// Held over the per-recipient limit (and reported).
+    pub held: usize,
+}
+
+/// Builds the administrators' report about an email held over the limit:
+/// (the held email, the address over the limit, the limit).
+pub type HeldReport = dyn Fn(&OutboxRecord, &str, u32) -> Option<Outgoing> + Send + Sync;
+
+/// At most `per_hour` emails to one address in any hour; `exempt`
+/// addresses (ours, the administrators') are never limited.
+#[derive(Clone)]
+pub struct RecipientLimit {
+    pub per_hour: u32,
+    pub exempt: Vec<String>,
+    pub report: std::sync::Arc<HeldReport>,
+}
+
+impl std::fmt::Debug for RecipientLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecipientLimit")
+            .field("per_hour", &self.per_hour)
+            .field("exempt", &self.exempt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RecipientLimit {
+    /// The addresses of an email that the limit applies to.
+    pub fn limited<'a>(&self, recipients: &'a [String]) -> Vec<&'a str> {
+        recipients
+            .iter()
+            .filter(|r| !self.exempt.iter().any(|e| e.eq_ignore_ascii_case(r)))
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// Consecutive passes refused at sign-in, for their backoff.
@@ -37,6 +72,8 @@ pub struct RetryPolicy {
     pub copy_to: Option<String>,
     /// How long an interrupted send waits for its copy before it is sent again.
     pub copy_wait: Duration,
+    /// The per-recipient limit (`outbox.max_per_recipient_per_hour`); `None`: none.
+    pub limit: Option<RecipientLimit>,
 }
 
 impl RetryPolicy {
@@ -87,6 +124,12 @@ async fn send_one(
     report: &mut SendReport,
 ) -> Result<(), StoreError> {
     if row.interrupted_at.is_some() && !interrupted_send_is_due(store, row, policy).await? {
+        return Ok(());
+    }
+    if let Some(limit) = &policy.limit
+        && over_limit(store, row, limit).await?
+    {
+        report.held += 1;
         return Ok(());
     }
     let mut recipients = row.recipients.clone();
@@ -157,6 +200,34 @@ async fn send_one(
     Ok(())
 }
 
+/// Whether an address of this email already had its hour's worth; if so
+/// the email is held and the administrators' report queued (together).
+async fn over_limit(
+    store: &Store,
+    row: &OutboxRecord,
+    limit: &RecipientLimit,
+) -> Result<bool, StoreError> {
+    let since = Utc::now() - chrono::Duration::hours(1);
+    for address in limit.limited(&row.recipients) {
+        let sent = store.sent_to_since(address, since).await?;
+        if sent < i64::from(limit.per_hour) {
+            continue;
+        }
+        let reason = format!(
+            "held: {sent} emails were already sent to {address} in the last hour (the limit is {})",
+            limit.per_hour
+        );
+        let report = (limit.report)(row, address, limit.per_hour);
+        if report.is_none() {
+            error!(recipient = %address, "cannot prepare the report about a held email");
+        }
+        store.hold_outbox(row, &reason, report.as_ref()).await?;
+        warn!(recipient = %address, sent, limit = limit.per_hour, "email held over the per-recipient limit; the administrators are told");
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// A crash cut off an earlier send of this row, so the server may already
 /// have the email. Its copy in the nominated mailbox settles it: sent (and
 /// not sent again) when the copy came back; otherwise wait for the copy a
@@ -188,4 +259,25 @@ async fn interrupted_send_is_due(
     }
     warn!("a crash cut off its last send and no copy came back; sending again");
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_and_the_administrators_addresses_are_never_limited() {
+        let limit = RecipientLimit {
+            per_hour: 1,
+            exempt: vec!["sponsor@icb.example".into(), "admins@icb.example".into()],
+            report: std::sync::Arc::new(|_, _, _| None),
+        };
+        let to = vec![
+            "Admins@ICB.example".to_string(),
+            "home@care.example".to_string(),
+            "sponsor@icb.example".to_string(),
+        ];
+        assert_eq!(limit.limited(&to), ["home@care.example"]);
+        assert!(limit.limited(&to[..1]).is_empty());
+    }
 }

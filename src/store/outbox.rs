@@ -30,6 +30,8 @@ pub enum OutboxStatus {
     Sent,
     Failed,
     Suppressed,
+    /// Not sent: over `outbox.max_per_recipient_per_hour` (the administrators were told).
+    Held,
 }
 
 impl OutboxStatus {
@@ -39,6 +41,7 @@ impl OutboxStatus {
             OutboxStatus::Sent => "sent",
             OutboxStatus::Failed => "failed",
             OutboxStatus::Suppressed => "suppressed",
+            OutboxStatus::Held => "held",
         }
     }
 
@@ -48,6 +51,7 @@ impl OutboxStatus {
             OutboxStatus::Sent,
             OutboxStatus::Failed,
             OutboxStatus::Suppressed,
+            OutboxStatus::Held,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)
@@ -238,6 +242,48 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// How many emails to `address` were sent since `since`.
+    pub async fn sent_to_since(
+        &self,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        // Recipients are stored comma-separated; LOWER for PostgreSQL's case-sensitive LIKE.
+        let pattern = format!("%,{},%", address.to_lowercase());
+        Ok(sqlx::query(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1
+             AND LOWER(',' || recipients || ',') LIKE $2",
+        )
+        .bind(timestamp(since))
+        .bind(pattern)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
+    /// Holds an email instead of sending it, and queues the report about it,
+    /// in one transaction.
+    pub async fn hold_outbox(
+        &self,
+        row: &OutboxRecord,
+        reason: &str,
+        report: Option<&Outgoing>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'held', last_error = $1, claimed_until = NULL WHERE id = $2",
+        )
+        .bind(reason)
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(report) = report {
+            insert(&mut tx, row.case_id, report).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

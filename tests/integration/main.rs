@@ -21,12 +21,15 @@ mod backlog;
 mod casework;
 mod cli;
 mod daemon;
+mod faults;
 mod filtering;
+mod hostile;
 mod instances;
 mod intake;
 mod jobs;
 mod oauth;
 mod registers;
+mod security;
 
 /// Runs an async test body once per database backend:
 /// `on_both_backends!(name, function)` makes `name::sqlite` and `name::postgres`.

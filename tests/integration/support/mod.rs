@@ -13,6 +13,7 @@
 pub mod imap;
 pub mod mail;
 pub mod oauth;
+pub mod proxy;
 pub mod registers;
 
 use std::path::{Path, PathBuf};
@@ -121,6 +122,10 @@ pub struct Settings {
     pub imap_tls: ImapTls,
     /// `None`: the real submission port.
     pub smtp_port: Option<u16>,
+    /// `None`: the real IMAP port (STARTTLS or implicit, as `imap_tls` says).
+    pub imap_port: Option<u16>,
+    /// `outbox.max_attempts`.
+    pub max_attempts: u32,
     pub max_message_mb: usize,
     pub retry_seconds: u64,
     /// The `[jobs]` section: every scheduled job is off unless a test turns it on,
@@ -141,6 +146,8 @@ impl Default for Settings {
             poll_seconds: 600,
             imap_tls: ImapTls::Starttls,
             smtp_port: None,
+            imap_port: None,
+            max_attempts: 5,
             max_message_mb: 40,
             retry_seconds: 1,
             jobs: JOBS_OFF.to_string(),
@@ -223,6 +230,7 @@ impl Bed {
             ImapTls::Starttls => (s.imap_port, "starttls"),
             ImapTls::Implicit => (s.imaps_port, "implicit"),
         };
+        let imap_port = settings.imap_port.unwrap_or(imap_port);
         let smtp_port = settings.smtp_port.unwrap_or(s.submission_port);
         let repo = repo();
         let d = self.dir.path();
@@ -267,7 +275,7 @@ idle = true
 
 [outbox]
 transport = "smtp"
-max_attempts = 5
+max_attempts = {max_attempts}
 retry_seconds = {retry}
 
 [outbox.smtp]
@@ -304,6 +312,7 @@ format = "text"
             incoming = self.incoming,
             ca = s.ca_cert.display(),
             retry = settings.retry_seconds,
+            max_attempts = settings.max_attempts,
             templates = repo.join("templates").display(),
             holidays = repo
                 .join("config/bank-holidays-england-and-wales.txt")
