@@ -209,12 +209,12 @@ async fn over_limit(
 ) -> Result<bool, StoreError> {
     let since = Utc::now() - chrono::Duration::hours(1);
     for address in limit.limited(&row.recipients) {
-        let sent = store.sent_to_since(address, since).await?;
+        let sent = store.sent_to_since(address, since, row.id).await?;
         if sent < i64::from(limit.per_hour) {
             continue;
         }
         let reason = format!(
-            "held: {sent} emails were already sent to {address} in the last hour (the limit is {})",
+            "held: {sent} emails were already sent or queued to {address} in the last hour (the limit is {})",
             limit.per_hour
         );
         let report = (limit.report)(row, address, limit.per_hour);

@@ -245,20 +245,26 @@ impl Store {
         Ok(())
     }
 
-    /// How many emails to `address` were sent since `since`.
+    /// How many emails to `address` count against an email (`row_id`) under
+    /// the per-recipient limit: those sent since `since`, and those queued
+    /// before it (a lower id) and not yet sent. Counting the queued ones
+    /// makes the answer the same whichever of several senders asks first:
+    /// the earlier email goes, the later one is held.
     pub async fn sent_to_since(
         &self,
         address: &str,
         since: DateTime<Utc>,
+        row_id: i64,
     ) -> Result<i64, StoreError> {
         // Recipients are stored comma-separated; LOWER for PostgreSQL's case-sensitive LIKE.
         let pattern = format!("%,{},%", address.to_lowercase());
         Ok(sqlx::query(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND sent_at >= $1
-             AND LOWER(',' || recipients || ',') LIKE $2",
+            "SELECT COUNT(*) FROM outbox WHERE LOWER(',' || recipients || ',') LIKE $2
+             AND ((status = 'sent' AND sent_at >= $1) OR (status = 'pending' AND id < $3))",
         )
         .bind(timestamp(since))
         .bind(pattern)
+        .bind(row_id)
         .fetch_one(&self.pool)
         .await?
         .try_get(0)?)
