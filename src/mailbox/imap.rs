@@ -494,21 +494,45 @@ impl ImapSurvey {
     }
 }
 
-/// The whole message with this UID in the selected folder (read without setting \Seen).
+/// A message is fetched this much at a time: a 25 MB attachment is then
+/// never held twice whole (once in the client's buffer, once in ours).
+const FETCH_CHUNK: usize = 4 << 20;
+
+/// The whole message with this UID in the selected folder (read without
+/// setting \Seen), in partial fetches of `FETCH_CHUNK` bytes.
 async fn fetch_body(session: &mut Session, uid: u32) -> Result<Option<Vec<u8>>, MailboxError> {
-    let fetched: Vec<_> = timed("UID FETCH", async {
-        Ok(session
-            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-            .await?
-            .try_collect()
-            .await?)
-    })
-    .await?;
-    Ok(fetched
-        .iter()
-        .find(|f| f.uid == Some(uid))
-        .and_then(|f| f.body())
-        .map(<[u8]>::to_vec))
+    let mut body: Vec<u8> = Vec::new();
+    let mut size: Option<usize> = None;
+    loop {
+        let query = format!(
+            "(UID RFC822.SIZE BODY.PEEK[]<{}.{FETCH_CHUNK}>)",
+            body.len()
+        );
+        let fetched: Vec<_> = timed("UID FETCH", async {
+            Ok(session
+                .uid_fetch(uid.to_string(), &query)
+                .await?
+                .try_collect()
+                .await?)
+        })
+        .await?;
+        let Some(f) = fetched.iter().find(|f| f.uid == Some(uid)) else {
+            return Ok(None);
+        };
+        let Some(part) = f.body() else {
+            return Ok((!body.is_empty()).then_some(body));
+        };
+        if size.is_none() {
+            size = f.size.and_then(|s| usize::try_from(s).ok());
+            body.reserve_exact(size.unwrap_or(part.len()).max(part.len()));
+        }
+        body.extend_from_slice(part);
+        let got = part.len();
+        drop(fetched);
+        if got < FETCH_CHUNK || size.is_some_and(|s| body.len() >= s) {
+            return Ok(Some(body));
+        }
+    }
 }
 
 /// Unsolicited responses pile up in a bounded channel; we look for new mail ourselves.
