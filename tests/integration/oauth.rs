@@ -131,6 +131,11 @@ async fn xoauth2_after_login_takes_in_and_answers() {
         "{stderr}"
     );
     assert!(!stderr.contains(&first), "a token in the log: {stderr}");
+    // Delivery after `once` is asynchronous: wait for the receipt, then count.
+    Mailboxes::wait_for(care_home, Duration::from_secs(30), "receipt", |m| {
+        m.in_reply_to.iter().any(|r| r == &mid)
+    })
+    .await;
     assert_eq!(receipts(care_home, &mid).len(), 1, "one receipt");
     assert_eq!(bed.cases(&config).await.len(), 1);
     // The refresh token was used and rotated; the new one was saved.
@@ -193,6 +198,11 @@ async fn oauthbearer_with_client_credentials_takes_in_and_answers() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("OAUTHBEARER"), "{stderr}");
     assert!(!stderr.contains("at-"), "a token in the log: {stderr}");
+    // Delivery after `once` is asynchronous: wait for the receipt, then count.
+    Mailboxes::wait_for(care_home, Duration::from_secs(30), "receipt", |m| {
+        m.in_reply_to.iter().any(|r| r == &mid)
+    })
+    .await;
     assert_eq!(receipts(care_home, &mid).len(), 1, "one receipt");
     assert_eq!(
         count(&client, "client_credentials"),
@@ -505,6 +515,11 @@ async fn token_command_output_signs_in() {
     );
     let mid = send_application(&bed, care_home).await;
     bed.once(&config).await;
+    // Delivery after `once` is asynchronous: wait for the receipt, then count.
+    Mailboxes::wait_for(care_home, Duration::from_secs(30), "receipt", |m| {
+        m.in_reply_to.iter().any(|r| r == &mid)
+    })
+    .await;
     assert_eq!(receipts(care_home, &mid).len(), 1, "one receipt");
 
     let broken = bed.write_config(
