@@ -21,7 +21,7 @@
 #   environment: BIG_EVERY (default 250: every 250th email has a large
 #     attachment; 0 for none), BIG_MB (default 25), SPONSOR_INTAKE_BIN (default
 #     target/release/sponsor-intake, built when missing), E2E_KEEP=1 keeps
-#     the temporary folder.
+#     the temporary folder, E2E_SENDERS (outbox.senders, default 3).
 # The figures go to stdout and, as JSON, to bench/e2e-last.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -172,6 +172,7 @@ idle = true
 transport = "smtp"
 retry_seconds = 1
 copy_to_mailbox = ${E2E_COPY:-true}
+senders = ${E2E_SENDERS:-3}
 
 [outbox.smtp]
 host = "$MAIL_HOST"
