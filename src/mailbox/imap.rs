@@ -178,10 +178,6 @@ impl ImapSource {
         fetch_body(session, uid).await
     }
 
-    pub async fn file(&mut self, p: &Pending, to: Destination) -> Result<(), MailboxError> {
-        self.file_all(std::slice::from_ref(p), to).await
-    }
-
     /// Moves messages in commands of up to 200 UIDs each.
     pub async fn file_all(&mut self, ps: &[Pending], to: Destination) -> Result<(), MailboxError> {
         let uids: Vec<u32> = ps

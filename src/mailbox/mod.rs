@@ -140,15 +140,6 @@ impl Source {
             Source::Maildir(s) => s.fetch(p).await,
         }
     }
-
-    /// Moves a message out of the incoming folder.
-    pub async fn file(&mut self, p: &Pending, to: Destination) -> Result<(), MailboxError> {
-        match self {
-            Source::Imap(s) => s.file(p, to).await,
-            Source::Maildir(s) => s.file(p, to).await,
-        }
-    }
-
     /// Moves these messages out of the incoming folder, in as few commands as
     /// the source allows.
     pub async fn file_all(&mut self, ps: &[Pending], to: Destination) -> Result<(), MailboxError> {
