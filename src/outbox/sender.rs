@@ -175,10 +175,11 @@ async fn send_one(
                 .saturating_add(1);
             let permanent = matches!(e, SendError::Permanent(_) | SendError::Setup { .. });
             if permanent || attempts >= policy.max_attempts {
-                error!(error = %e, attempts, "email could not be sent and will not be retried");
+                // Logged once recorded: what the log says has happened has.
                 store
                     .mark_attempt_failed(row.id, &e.to_string(), None)
                     .await?;
+                error!(error = %e, attempts, "email could not be sent and will not be retried");
                 report.failed += 1;
             } else {
                 let delay = retry_delay(
@@ -187,12 +188,12 @@ async fn send_one(
                     attempts - 1,
                     rand::random(),
                 );
-                warn!(error = %e, attempts, retry_in_s = delay.as_secs(), "email not sent yet; will retry");
                 let next = Utc::now()
                     + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
                 store
                     .mark_attempt_failed(row.id, &e.to_string(), Some(next))
                     .await?;
+                warn!(error = %e, attempts, retry_in_s = delay.as_secs(), "email not sent yet; will retry");
                 report.retrying += 1;
             }
         }
