@@ -36,6 +36,8 @@ pub struct App {
     pub calendar: Arc<Calendar>,
     pub sender: Sender,
     pub limits: Limits,
+    /// The reader process every incoming message is read in.
+    pub reader: crate::intake::reader::Reader,
     pub timezone: chrono_tz::Tz,
     pub clock: Arc<dyn Clock>,
     pub state_dir: PathBuf,
@@ -71,9 +73,11 @@ impl App {
             display_name: config.sponsor.display_name.clone(),
             address: config.sponsor.address.clone(),
             instance: instance_name(),
+            clock: Arc::new(SystemClock),
         };
         Ok(App {
             limits: config.limits.to_limits(),
+            reader: crate::intake::reader::Reader::this_binary(config.limits.reader_bounds()),
             config: Arc::new(config),
             store,
             templates: Arc::new(templates),
@@ -100,6 +104,13 @@ impl App {
             None => None,
         };
         Ok(())
+    }
+
+    /// Moves the whole daemon to another clock (`--now`, tests): the case
+    /// dates and the emails' Date headers alike.
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.sender.clock = clock.clone();
+        self.clock = clock;
     }
 
     /// Today's date where the sponsor is.

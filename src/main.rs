@@ -66,11 +66,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The reader process the daemon reads each message in: a raw message
+    /// on stdin, the parse result as JSON on stdout.
+    #[command(hide = true)]
+    ReadMessage {
+        /// The caps (`form::readers::Limits`) as JSON.
+        #[arg(long)]
+        limits: String,
+    },
     /// Read emails (.eml files) as the daemon would and print what was found.
     Parse {
         /// Print one JSON object per file (JSON Lines), as the parse contract says.
         #[arg(long)]
         json: bool,
+        /// Print the text and tables the reader saw in each body and attachment.
+        #[arg(long, conflicts_with = "json")]
+        documents: bool,
         /// The .eml files to read.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -170,9 +181,23 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Parse { json, files } => {
+        Command::ReadMessage { limits } => {
+            cli::read_message::run(&limits).map_err(|e| CliError::new(exit::FAILURE, e))
+        }
+        Command::Parse {
+            json,
+            documents,
+            files,
+        } => {
             let stdout = std::io::stdout();
-            cli::parse::run(&files, json, &mut stdout.lock())
+            let show = if json {
+                cli::parse::Show::Json
+            } else if documents {
+                cli::parse::Show::Documents
+            } else {
+                cli::parse::Show::Report
+            };
+            cli::parse::run(&files, show, &mut stdout.lock())
                 .map_err(|e| CliError::new(exit::FAILURE, e))
         }
         Command::CheckConfig { connect } => cli::check_config::run(&cli.config, connect),
@@ -216,7 +241,9 @@ async fn run_async(
 ) -> Result<(), CliError> {
     let mut app = sponsor_intake::app::App::start(config).await?;
     if let Some(t) = now {
-        app.clock = std::sync::Arc::new(sponsor_intake::clock::FixedClock::new(t));
+        app.set_clock(std::sync::Arc::new(sponsor_intake::clock::FixedClock::new(
+            t,
+        )));
     }
     if matches!(command, Command::Run | Command::Once | Command::Jobs { .. }) {
         app.start_registers()?;
@@ -271,6 +298,7 @@ async fn run_async(
         } => cli::jobs::run(&app, &name, &mut stdout.lock()).await,
         Command::Reconcile { json } => cli::reconcile::run(&app, json, &mut stdout.lock()).await,
         Command::Parse { .. }
+        | Command::ReadMessage { .. }
         | Command::CheckConfig { .. }
         | Command::Login
         | Command::Db { .. } => Ok(()),

@@ -6,7 +6,7 @@ use crate::findings::{self, Evidence, Finding, Severity};
 use crate::form::document::Document;
 use crate::form::extract::{Matched, extract_matched, match_document};
 use crate::form::readers::{self, Format, Limits, ReadError, tnef};
-use crate::form::{Form, Provenance};
+use crate::form::{Form, Guess, Provenance};
 use crate::message::walk::{self, Body, File};
 use crate::message::{self, Attachment, Envelope, Kind, Role, quotes};
 use mail_parser::MessageParser;
@@ -14,8 +14,9 @@ use mail_parser::MessageParser;
 #[cfg(test)]
 mod golden_tests;
 
-/// The result of reading one email.
-#[derive(Clone, Debug, PartialEq)]
+/// The result of reading one email. Serialisable whole, so that a reader
+/// in a child process can hand it back (see `intake::reader`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Parsed {
     pub kind: Kind,
     pub envelope: Envelope,
@@ -54,7 +55,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
             .collect();
         return not_application(kind, envelope, attachments);
     }
-    let read: Vec<ReadFile> = files.iter().map(|f| read_file(f, limits)).collect();
+    let mut read: Vec<ReadFile> = files.iter().map(|f| read_file(f, limits)).collect();
+    keep_the_fullest_form(&mut read);
     let bodies: Vec<(Document, Matched)> = content
         .bodies
         .iter()
@@ -69,7 +71,12 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
         .filter(|r| r.role == Role::ApplicationForm)
         .filter_map(|r| r.document.as_ref().map(|(d, m)| (d, m)))
         .chain(bodies.iter().map(|(d, m)| (d, m)));
-    let (form, provenance) = extract_matched(sources);
+    let (mut form, mut provenance) = extract_matched(sources);
+    let quoted = quoted_answers(&content.bodies);
+    if !quoted.is_empty() {
+        let (answers, from) = crate::form::extract::extract(&quoted);
+        form.fill_gaps(&mut provenance, &answers, &from, Guess::Quoted);
+    }
     let maybe_form = read
         .iter()
         .any(|r| r.role == Role::ApplicationForm || r.possible_form);
@@ -79,7 +86,12 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
         .map(|(f, r)| attachment(f, r.role, r.error.as_ref()))
         .collect();
     let is_reply = !envelope.in_reply_to.is_empty() || !envelope.references.is_empty();
-    if !(maybe_form || has_form_content(&form, is_reply)) {
+    let correction = is_reply
+        && (provenance
+            .values()
+            .any(|o| o.guess == Some(Guess::Sentence))
+            || bodies.iter().any(|(d, _)| says_correction(&d.plain_text())));
+    if !(maybe_form || has_form_content(&form, is_reply, correction)) {
         return not_application(Kind::Other, envelope, attachments);
     }
     let evidence = Evidence {
@@ -103,6 +115,22 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
     }
 }
 
+/// What the reader saw in one email: every readable attachment and body as
+/// a document, for `parse --documents` ("why was my form read like this?").
+pub fn documents(raw: &[u8], limits: &Limits) -> Vec<Document> {
+    let Some(msg) = MessageParser::default().parse(raw) else {
+        return Vec::new();
+    };
+    let content = walk::walk(&msg, limits);
+    let files = unpack_tnef(content.files, limits);
+    let mut docs: Vec<Document> = files
+        .iter()
+        .filter_map(|f| read_file(f, limits).document.map(|(d, _)| d))
+        .collect();
+    docs.extend(content.bodies.iter().map(body_document));
+    docs
+}
+
 fn not_application(kind: Kind, envelope: Envelope, attachments: Vec<Attachment>) -> Parsed {
     Parsed {
         kind,
@@ -119,7 +147,7 @@ fn not_application(kind: Kind, envelope: Envelope, attachments: Vec<Attachment>)
 /// asks, or several of the general ones; a reply to an earlier message
 /// may supply a single item. (Signatures under a sign-off are already left
 /// out of bodies; this guards against those without one.)
-fn has_form_content(form: &Form, is_reply: bool) -> bool {
+fn has_form_content(form: &Form, is_reply: bool, correction: bool) -> bool {
     let specific = form.cqc_registration_number.is_some()
         || form.ig_toolkit_completed.is_some()
         || form.has_existing_nhsmail_accounts.is_some()
@@ -139,7 +167,35 @@ fn has_form_content(form: &Form, is_reply: bool) -> bool {
         &form.expected_benefits,
     ]);
     let contact = count(&[&form.applicant_email, &form.care_home_telephone]);
-    specific || general >= 2 || general + contact >= 4 || (is_reply && general >= 1)
+    specific
+        || general >= 2
+        || general + contact >= 4
+        || (is_reply && general >= 1)
+        || (correction && contact >= 1)
+}
+
+/// A reply that says it puts something right ("my email address was wrong",
+/// "please update our number"), so that a contact detail in it is an answer
+/// rather than a signature.
+fn says_correction(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "correct",
+        "wrong",
+        "mistake",
+        "update",
+        "changed",
+        "change",
+        "instead",
+        "should be",
+        "should read",
+        "typo",
+        "sorry",
+        "apolog",
+        "amend",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// A winmail.dat is listed, and so is every file inside it.
@@ -157,6 +213,7 @@ fn unpack_tnef(files: Vec<File>, limits: &Limits) -> Vec<File> {
             filename: p.filename,
             content_type: "application/octet-stream".into(),
             bytes: p.bytes,
+            description: None,
         }));
     }
     out
@@ -179,6 +236,21 @@ fn read_file(file: &File, limits: &Limits) -> ReadFile {
         error,
         possible_form,
     };
+    if format == Format::Other && readers::image::is_image(&file.content_type, &file.bytes) {
+        let words = image_words(file);
+        if names_assessment_report(&words) {
+            return ReadFile {
+                role: Role::IgAssessmentReport,
+                ..unread(None, false)
+            };
+        }
+        // A photo of the form: the care home did send its answers, and is
+        // told why they could not be read, not asked for everything.
+        if names_the_form(&words) {
+            return unread(Some(ReadError::Picture), true);
+        }
+        return unread(None, false);
+    }
     if matches!(format, Format::Other | Format::Tnef) {
         return unread(None, false);
     }
@@ -193,11 +265,35 @@ fn read_file(file: &File, limits: &Limits) -> ReadFile {
                 possible_form: false,
             }
         }
+        // A scan of the report is the report, if its name says so.
+        Err(ReadError::NoText) if names_assessment_report(&image_words(file)) => ReadFile {
+            role: Role::IgAssessmentReport,
+            ..unread(None, false)
+        },
         Err(error) => {
             let name = file.filename.to_lowercase();
             let document_type = !matches!(format, Format::Pdf | Format::Html | Format::Text);
             let named_form = name.contains("form") || name.contains("application");
             unread(Some(error), document_type || named_form)
+        }
+    }
+}
+
+/// Of several attachments that look like the form, one may be the form and
+/// another a covering letter or a note that answers a question or two: the
+/// weak ones are not the form when one answers far more.
+fn keep_the_fullest_form(read: &mut [ReadFile]) {
+    let questions = |r: &ReadFile| r.document.as_ref().map_or(0, |(_, m)| m.questions());
+    let fullest = read
+        .iter()
+        .filter(|r| r.role == Role::ApplicationForm)
+        .map(questions)
+        .max()
+        .unwrap_or(0);
+    for r in read.iter_mut() {
+        let q = questions(r);
+        if r.role == Role::ApplicationForm && q < FORM_QUESTIONS + 1 && q * 3 < fullest {
+            r.role = Role::Other;
         }
     }
 }
@@ -222,7 +318,54 @@ fn role_of(doc: &Document, matched: &Matched, format: Format) -> Role {
     }
 }
 
-/// An IG Toolkit / Data Security and Protection Toolkit assessment report.
+/// What names a picture or a scan: its file name, its MIME description and
+/// the title it carries.
+fn image_words(file: &File) -> String {
+    let title = readers::image::title(&file.bytes).unwrap_or_default();
+    format!(
+        "{} {} {title}",
+        file.filename,
+        file.description.as_deref().unwrap_or("")
+    )
+}
+
+/// A file's name and title as lower-case words.
+fn name_tokens(words: &str) -> Vec<String> {
+    words
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A name or title that says it is the application form: "NHSmail
+/// application form.jpg", "Form - Rose Hill.png".
+fn names_the_form(words: &str) -> bool {
+    let tokens = name_tokens(words);
+    let has = |w: &str| tokens.iter().any(|t| t == w);
+    has("form") || has("application") || (has("nhsmail") && !has("logo"))
+}
+
+/// A name or title that says "assessment report" of the IG Toolkit or the
+/// DSPT: "DSPT.png", "IG toolkit report.jpg", "Assessment Report 2024.heic".
+fn names_assessment_report(words: &str) -> bool {
+    let lower = words.to_lowercase();
+    let tokens = name_tokens(words);
+    let has = |w: &str| tokens.iter().any(|t| t == w);
+    let toolkit = has("dspt")
+        || has("igt")
+        || has("toolkit")
+        || has("ig")
+        || lower.contains("data security")
+        || lower.contains("information governance");
+    let report = has("assessment") && has("report");
+    (toolkit || report) && !has("cqc")
+}
+
+/// An IG Toolkit / Data Security and Protection Toolkit assessment report:
+/// the toolkit named, with a status or the report's heading; a letter that
+/// only mentions the report is none.
 fn is_assessment_report(text: &str) -> bool {
     let t = text.to_lowercase();
     let toolkit = [
@@ -235,13 +378,21 @@ fn is_assessment_report(text: &str) -> bool {
     ]
     .iter()
     .any(|k| t.contains(k));
-    let report = t.contains("assessment report")
-        || t.contains("standards met")
+    let status = t.contains("standards met")
         || t.contains("standards exceeded")
         || t.contains("approaching standards")
         || t.contains("standards not met")
         || (t.contains("assessment") && t.contains("published"));
-    toolkit && report
+    let letter = [
+        "dear ",
+        "yours sincerely",
+        "yours faithfully",
+        "kind regards",
+        "please find",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    toolkit && (status || (t.contains("assessment report") && !letter))
 }
 
 fn attachment(file: &File, role: Role, error: Option<&ReadError>) -> Attachment {
@@ -251,6 +402,7 @@ fn attachment(file: &File, role: Role, error: Option<&ReadError>) -> Attachment 
         size: file.bytes.len(),
         role,
         unreadable: error.map(ToString::to_string),
+        unreadable_code: error.map(|e| e.code().to_string()),
     }
 }
 
@@ -264,6 +416,28 @@ fn unreadable(file: &File, error: &ReadError) -> Finding {
             file.filename
         ),
     }
+}
+
+/// Answers typed into the quoted earlier email of a reply (see
+/// [`quotes::quoted_answers`]), one document per body that has any.
+fn quoted_answers(bodies: &[Body]) -> Vec<Document> {
+    bodies
+        .iter()
+        .filter(|b| !b.forwarded)
+        .filter_map(|b| {
+            let text = match (&b.text, &b.html) {
+                (Some(text), _) => text.clone(),
+                (None, Some(html)) => readers::html::read(b.source, html).plain_text(),
+                (None, None) => return None,
+            };
+            let lines = quotes::quoted_answers(&text);
+            let mut doc = Document::new(b.source);
+            for (number, line) in lines {
+                doc.push_text(line, format!("line {number}"));
+            }
+            (!doc.blocks.is_empty()).then_some(doc)
+        })
+        .collect()
 }
 
 /// The body as a document: the HTML when it yields anything (strike-through
@@ -315,7 +489,8 @@ fn html_body(source: &str, html: &str, forwarded: bool) -> Document {
 
 impl Parsed {
     /// The contract's JSON object (`../shared/contract/parse-output.md`),
-    /// with `provenance` as an extra key.
+    /// with `provenance` and `guesses` (the values read less than surely, and
+    /// why) as extra keys.
     pub fn to_contract_json(&self, source: &str) -> serde_json::Value {
         let provenance: serde_json::Map<String, serde_json::Value> = self
             .provenance
@@ -327,6 +502,16 @@ impl Parsed {
                 )
             })
             .collect();
+        let guesses: serde_json::Map<String, serde_json::Value> = self
+            .provenance
+            .iter()
+            .filter_map(|(field, origin)| {
+                Some((
+                    field.key().to_string(),
+                    serde_json::to_value(origin.guess?).ok()?,
+                ))
+            })
+            .collect();
         serde_json::json!({
             "source": source,
             "kind": self.kind.as_str(),
@@ -335,6 +520,7 @@ impl Parsed {
             "findings": self.findings,
             "complete": self.complete && self.kind == Kind::Application,
             "provenance": provenance,
+            "guesses": guesses,
         })
     }
 }
@@ -415,6 +601,42 @@ mod tests {
             f.is_some_and(|f| f.severity == Severity::Notice && f.message.contains("form.doc"))
         );
         assert_eq!(p.attachments.len(), 1);
+    }
+
+    #[test]
+    fn a_picture_of_the_report_is_the_report() {
+        let email = |name: &str, description: &str| {
+            format!(
+                "From: a@b.example\r\nSubject: form\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nName: Ann Lee\r\nCQC number: 1-123456789\r\n--b\r\nContent-Type: image/png\r\nContent-Description: {description}\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n"
+            )
+        };
+        let role = |raw: String| parse_str(&raw).attachments.first().map(|a| a.role);
+        assert_eq!(
+            role(email("DSPT assessment.png", "")),
+            Some(Role::IgAssessmentReport)
+        );
+        assert_eq!(
+            role(email("IMG_0042.jpg", "IG Toolkit report")),
+            Some(Role::IgAssessmentReport)
+        );
+        assert_eq!(role(email("image001.png", "logo")), Some(Role::Other));
+        assert_eq!(role(email("CQC certificate.png", "")), Some(Role::Other));
+        assert!(
+            !parse_str(&email("DSPT.png", ""))
+                .findings
+                .iter()
+                .any(|f| f.field == "ig_assessment_report")
+        );
+    }
+
+    #[test]
+    fn a_letter_that_mentions_the_report_is_not_the_report() {
+        assert!(!is_assessment_report(
+            "Dear Sir or Madam, please find attached our application form and our DSPT assessment report. Kind regards"
+        ));
+        assert!(is_assessment_report(
+            "Data Security and Protection Toolkit Assessment Report\nOrganisation: Rose Hill"
+        ));
     }
 
     #[test]

@@ -99,7 +99,8 @@ fn care_home_email(
                 + u32::from(form.shared_mailbox_required == Some(true));
             c.insert("limited_to_four", &limited_to_four(&form));
             c.insert("mailboxes_requested", &mailboxes);
-            c.insert("note", &Option::<String>::None);
+            // The administrator's note goes to the care home with the approval.
+            c.insert("note", &reason);
             "approval"
         }
         Verdict::Reject => {

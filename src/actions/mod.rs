@@ -10,7 +10,10 @@ mod reports;
 
 pub use context::{case_context, long_date, sponsor, to_care_home};
 pub use decide::{DecideError, decide};
-pub use notice::{case_documents as case_documents_of, collect_parts, ready_for_decision};
+pub use notice::{
+    Notes, case_documents as case_documents_of, collect_parts, corrections, plain, please_check,
+    ready_for_decision,
+};
 pub use register::{pack_for, register};
 pub use reports::{Report, held_email_report, report_to_administrators};
 

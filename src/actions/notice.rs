@@ -3,21 +3,34 @@
 
 use super::{form_of, limited_to_four, long_date, sponsor};
 use crate::app::App;
+use crate::case::merge::Change;
 use crate::case::pack;
 use crate::emails::{Draft, EmailError};
 use crate::findings::{Finding, Severity};
+use crate::form::Provenance;
 use crate::store::{CaseRecord, Outgoing};
 use mail_parser::{MessageParser, MimeHeaders};
 use serde_json::json;
+
+/// What the notice says beside the case itself.
+#[derive(Default)]
+pub struct Notes<'a> {
+    /// The care home's other live case for the same CQC number.
+    pub linked: Option<&'a CaseRecord>,
+    /// Values the care home corrected since the administrators' last notice.
+    pub corrections: &'a [Change],
+}
 
 /// The notice, with the documents to attach already in hand.
 pub fn ready_for_decision(
     app: &App,
     case: &CaseRecord,
-    linked: Option<&CaseRecord>,
+    notes: &Notes<'_>,
     attachments: Vec<(String, String, Vec<u8>)>,
 ) -> Result<Outgoing, EmailError> {
-    let context = context(app, case, linked);
+    let mut context = context(app, case, notes.linked);
+    context.insert("corrections", &corrections(notes.corrections));
+    context.insert("please_check", &please_check(case));
     let draft = Draft {
         template: "ready_for_decision",
         purpose: "ready-for-decision notice",
@@ -29,6 +42,54 @@ pub fn ready_for_decision(
         attachments,
     };
     app.sender.compose(&app.templates, &draft, &context)
+}
+
+/// The values read as guesses, for an administrator to check against the
+/// attached form before deciding: the field, the value, where and why.
+pub fn please_check(case: &CaseRecord) -> Vec<serde_json::Value> {
+    let provenance: Provenance = serde_json::from_str(&case.provenance_json).unwrap_or_default();
+    let form = serde_json::to_value(form_of(case)).unwrap_or_default();
+    provenance
+        .iter()
+        .filter_map(|(field, origin)| {
+            let guess = origin.guess?;
+            Some(json!({
+                "field": field.key(),
+                "value": plain(&form[field.key()]),
+                "place": origin.to_string(),
+                "why": guess,
+                "reason": guess.describe(),
+            }))
+        })
+        .collect()
+}
+
+/// Values the care home corrected (not gaps it filled), as the emails list them.
+pub fn corrections(changes: &[Change]) -> Vec<serde_json::Value> {
+    changes
+        .iter()
+        .filter(|c| !c.old.is_null())
+        .map(|c| json!({ "field": c.field, "old": plain(&c.old), "new": plain(&c.new) }))
+        .collect()
+}
+
+/// A form value as one line of text.
+pub fn plain(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
+        Value::Object(m) => m
+            .values()
+            .filter(|v| !v.is_null())
+            .map(plain)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {

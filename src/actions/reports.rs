@@ -14,6 +14,8 @@ pub enum Report<'a> {
         contact_address: &'a str,
         reason: &'a str,
     },
+    /// A message that is not an application: a question, a thank-you.
+    NotAnApplication { first_lines: &'a str },
     /// Something that looks like a decision but may not be acted on.
     DecisionRefused {
         reference: &'a str,
@@ -44,6 +46,11 @@ pub fn report_to_administrators(
             c.insert("folder", &app.config.mailbox.quarantine_folder);
             c.insert("reason", reason);
             ("quarantine_report", None)
+        }
+        Report::NotAnApplication { first_lines } => {
+            c.insert("folder", &app.config.mailbox.processed_folder);
+            c.insert("first_lines", first_lines);
+            ("enquiry_report", None)
         }
         Report::Held {
             reference,

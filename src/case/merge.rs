@@ -84,10 +84,7 @@ mod tests {
         let mut from = Provenance::new();
         from.insert(
             Field::CareHomeTelephone,
-            Origin {
-                source: "email body".into(),
-                place: "line 3".into(),
-            },
+            Origin::new("email body", "line 3"),
         );
         let (form, prov, changes) = merge(&base, &Provenance::new(), &update, &from);
         assert_eq!(form.applicant_name.as_deref(), Some("Jane Smith"));

@@ -115,6 +115,7 @@ async fn describe(app: &App, case: &CaseRecord) -> Result<Value, CliError> {
         "due_on": case.due_on,
         "form": parse(&case.form_json),
         "provenance": provenance(&case.provenance_json),
+        "please_check": crate::actions::please_check(case),
         "findings": parse(&case.findings_json),
         "registers": case.registers_json.as_deref().map_or(Value::Null, parse),
         "messages_in": messages.iter().map(|m| json!({
@@ -183,6 +184,23 @@ fn write_text(out: &mut dyn Write, d: &Value) -> std::io::Result<()> {
                 .unwrap_or_default();
             writeln!(out, "  {key}: {}{from}", text(value))?;
         }
+    }
+    let guesses = d["please_check"].as_array().cloned().unwrap_or_default();
+    if !guesses.is_empty() {
+        writeln!(
+            out,
+            "\nPlease check (not read cleanly; compare with the form)"
+        )?;
+    }
+    for g in guesses {
+        writeln!(
+            out,
+            "  {}: {}  ({}; {})",
+            text(&g["field"]),
+            text(&g["value"]),
+            text(&g["reason"]),
+            text(&g["place"])
+        )?;
     }
     writeln!(out, "\nFindings")?;
     for f in d["findings"].as_array().into_iter().flatten() {

@@ -206,6 +206,10 @@ pub fn sample_context() -> tera::Context {
     c.insert("due_date", "Monday 7 December 2026");
     c.insert("missing", &serde_json::json!([{"field": "cqc_registration_number", "message": "Please give your CQC registration number."}]));
     c.insert("folder", "Quarantine");
+    c.insert(
+        "first_lines",
+        "Hello, how do we get NHSmail for our care home?",
+    );
     c.insert("reason", "sample");
     c.insert("message", &serde_json::json!({"from": "someone@example.org", "subject": "Sample", "received_at": "2026-11-23T10:00:00Z"}));
     c.insert("from", "someone@example.org");
@@ -250,6 +254,23 @@ pub fn sample_context() -> tera::Context {
     c.insert("shared", &serde_json::json!({"requested": "RoseHill", "display_name": "RoseHill", "email_address": "icb.rosehillleeds@nhs.net", "owner": "Jane Smith", "owner_mobile": "07700 900123"}));
     c.insert("shared_mailbox", &serde_json::json!({"display_name": "RoseHill", "email_address": "icb.rosehillleeds@nhs.net"}));
     c.insert("notices", &serde_json::json!([{"code": "accounts_over_limit", "message": "Five accounts asked for."}]));
+    c.insert("read", &serde_json::json!({"any": true, "care_home_name": "Rose Hill Care Home", "care_home_address": "1 Rose Hill, Leeds, LS6 2AB",
+        "care_home_telephone": "0113 496 0000", "cqc_registration_number": "1-123456789", "applicant_name": "Jane Smith", "applicant_role": "Registered Manager",
+        "applicant_email": "jane@home.example", "individual_accounts_requested": 1, "accounts": [{"name": "Jane Smith", "account": "jane.smith", "mobile": "07700 900123"}],
+        "shared_mailbox": {"name": "RoseHill", "owner": "Jane Smith", "owner_mobile": "07700 900123"}}));
+    c.insert("guessed", &["care_home_telephone", "shared_mailbox_name"]);
+    let change = serde_json::json!([{"field": "cqc_registration_number", "old": "1-111111111", "new": "1-123456789"}]);
+    c.insert("changes", &change);
+    c.insert("corrections", &change);
+    c.insert("unreadable", &serde_json::json!([{"filename": "form.pdf", "code": "password", "reason": "the file is protected with a password"}]));
+    c.insert("form_unread", &true);
+    c.insert(
+        "form_missing",
+        &["applicant_name", "cqc_registration_number"],
+    );
+    c.insert("report_missing", &true);
+    c.insert("please_check", &serde_json::json!([{"field": "care_home_telephone", "value": "0113 496 0000", "why": "layout",
+        "reason": "it had no label of its own and was read from where it stands", "place": "form.docx, table 1 row 3"}]));
     c.insert("limited_to_four", &true);
     c.insert("mailboxes_requested", &5);
     c.insert("note", "Approved at the meeting");

@@ -15,8 +15,13 @@ pub fn init(level: &str, json: bool) {
             filter = filter.add_directive(d);
         }
     }
+    // Colour only for a person at a terminal: under systemd, or written to
+    // a file, escape codes are noise in every line.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod logging;
 pub mod login;
 pub mod parse;
+pub mod read_message;
 pub mod reconcile;
 pub mod run;
 

@@ -1,8 +1,9 @@
 //! `sponsor-intake parse [--json] FILE...`: the daemon's reading of an email,
 //! printed for people or as the JSON Lines of the parse contract.
 
+use crate::form::document::{Block, Document};
 use crate::form::readers::Limits;
-use crate::parse::{Parsed, parse};
+use crate::parse::{Parsed, documents, parse};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -18,9 +19,20 @@ pub enum ParseCommandError {
     Write(#[from] std::io::Error),
 }
 
+/// What `parse` prints for each file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// A report for people.
+    Report,
+    /// The parse contract's JSON Lines.
+    Json,
+    /// The documents the reader saw, before any field was matched.
+    Documents,
+}
+
 /// Parses each file and prints the result. Files that cannot be read are
 /// reported and the rest still printed; the error is the first such failure.
-pub fn run(files: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), ParseCommandError> {
+pub fn run(files: &[PathBuf], show: Show, out: &mut dyn Write) -> Result<(), ParseCommandError> {
     let limits = Limits::default();
     let mut first_error = None;
     for path in files {
@@ -35,12 +47,11 @@ pub fn run(files: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), Par
                 continue;
             }
         };
-        let parsed = parse(&raw, &limits);
         let source = path.display().to_string();
-        if json {
-            writeln!(out, "{}", parsed.to_contract_json(&source))?;
-        } else {
-            write_report(out, &source, &parsed)?;
+        match show {
+            Show::Json => writeln!(out, "{}", parse(&raw, &limits).to_contract_json(&source))?,
+            Show::Report => write_report(out, &source, &parse(&raw, &limits))?,
+            Show::Documents => write_documents(out, &source, &documents(&raw, &limits))?,
         }
     }
     first_error.map_or(Ok(()), Err)
@@ -53,6 +64,27 @@ fn read_capped(path: &PathBuf, cap: usize) -> std::io::Result<Vec<u8>> {
         .take(cap as u64)
         .read_to_end(&mut raw)?;
     Ok(raw)
+}
+
+fn write_documents(out: &mut dyn Write, source: &str, docs: &[Document]) -> std::io::Result<()> {
+    writeln!(out, "== {source}")?;
+    for doc in docs {
+        writeln!(out, "-- {}", doc.source)?;
+        for block in &doc.blocks {
+            match block {
+                Block::Text { text, place } => writeln!(out, "[{place}] {text:?}")?,
+                Block::Table { rows, place } => {
+                    writeln!(out, "[{place}] table")?;
+                    for row in rows {
+                        let cells: Vec<String> =
+                            row.iter().map(|c| format!("{:?}", c.text)).collect();
+                        writeln!(out, "  | {}", cells.join(" | "))?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_report(out: &mut dyn Write, source: &str, parsed: &Parsed) -> std::io::Result<()> {

@@ -17,7 +17,14 @@ fn daemon_error(e: DaemonError) -> CliError {
 }
 
 pub async fn once(app: &App) -> Result<(), CliError> {
-    let report = daemon::once(app).await.map_err(daemon_error)?;
+    let once = daemon::once(app).await.map_err(daemon_error)?;
+    let report = once.round;
+    if let Some(holder) = &once.intake_held_by {
+        // Not "taken in: 0", as if the mailbox were empty.
+        println!(
+            "no mail taken in: the intake lease of this mailbox is held by {holder}; a stopped instance's lease runs out by itself"
+        );
+    }
     info!(
         opened = report.opened,
         joined = report.joined,
@@ -30,7 +37,12 @@ pub async fn once(app: &App) -> Result<(), CliError> {
         "round finished"
     );
     println!(
-        "taken in: {} new case(s), {} joined a case, {} recorded without reply, {} quarantined; {} left to retry; {} scheduled job(s) run; {} email(s) sent",
+        "{}: {} new case(s), {} joined a case, {} recorded without reply, {} quarantined; {} left to retry; {} scheduled job(s) run; {} email(s) sent",
+        if once.intake_held_by.is_some() {
+            "taken in (none, see above)"
+        } else {
+            "taken in"
+        },
         report.opened,
         report.joined,
         report.ignored,

@@ -119,6 +119,21 @@ pub struct Administrators {
     /// The primary Local Administrator (section 7), copied on escalations.
     #[serde(default)]
     pub primary: Option<String>,
+    /// A message that is not an application (a question, a thank-you):
+    /// `notify` tells the administrators, `record` only files it.
+    #[serde(default)]
+    pub enquiries: Enquiries,
+}
+
+/// What becomes of a message that is not an application.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Enquiries {
+    /// The administrators get a short notice with its first lines.
+    #[default]
+    Notify,
+    /// Filed and recorded, nobody told (`cases`-free messages are in the database).
+    Record,
 }
 
 /// Where cases are kept.
@@ -673,6 +688,19 @@ pub struct LimitsConfig {
     pub max_unzipped_mb: u64,
     #[serde(default = "default_pdf_pages")]
     pub max_pdf_pages: usize,
+    /// The address space a reader process may take (`RLIMIT_AS`), in MiB.
+    #[serde(default = "default_reader_memory_mb")]
+    pub reader_memory_mb: u64,
+    /// The processor time a reader process may use (`RLIMIT_CPU`), in seconds.
+    #[serde(default = "default_reader_cpu_seconds")]
+    pub reader_cpu_seconds: u64,
+    /// How long a reader process may run, by the clock, before it is killed.
+    #[serde(default = "default_reader_timeout_seconds")]
+    pub reader_timeout_seconds: u64,
+    /// A message whose reading was cut short this many times (the daemon
+    /// died meanwhile) is quarantined instead of read again.
+    #[serde(default = "default_reader_max_attempts")]
+    pub reader_max_attempts: u32,
 }
 
 fn default_message_mb() -> usize {
@@ -687,6 +715,18 @@ fn default_unzipped_mb() -> u64 {
 fn default_pdf_pages() -> usize {
     50
 }
+fn default_reader_memory_mb() -> u64 {
+    1024
+}
+fn default_reader_cpu_seconds() -> u64 {
+    30
+}
+fn default_reader_timeout_seconds() -> u64 {
+    60
+}
+fn default_reader_max_attempts() -> u32 {
+    2
+}
 
 impl Default for LimitsConfig {
     fn default() -> Self {
@@ -695,6 +735,10 @@ impl Default for LimitsConfig {
             max_attachment_mb: default_attachment_mb(),
             max_unzipped_mb: default_unzipped_mb(),
             max_pdf_pages: default_pdf_pages(),
+            reader_memory_mb: default_reader_memory_mb(),
+            reader_cpu_seconds: default_reader_cpu_seconds(),
+            reader_timeout_seconds: default_reader_timeout_seconds(),
+            reader_max_attempts: default_reader_max_attempts(),
         }
     }
 }
@@ -708,6 +752,43 @@ impl LimitsConfig {
             max_pdf_pages: self.max_pdf_pages,
             ..crate::form::readers::Limits::default()
         }
+    }
+
+    /// The bounds of the reader process (`intake::reader`).
+    pub fn reader_bounds(&self) -> crate::intake::reader::Bounds {
+        crate::intake::reader::Bounds {
+            memory_bytes: self.reader_memory_mb << 20,
+            cpu_seconds: self.reader_cpu_seconds,
+            wall: std::time::Duration::from_secs(self.reader_timeout_seconds),
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if !(64..=1 << 20).contains(&self.reader_memory_mb) {
+            return Err(invalid(
+                "limits.reader_memory_mb",
+                "must be between 64 and 1048576 (MiB)",
+            ));
+        }
+        if !(1..=3600).contains(&self.reader_cpu_seconds) {
+            return Err(invalid(
+                "limits.reader_cpu_seconds",
+                "must be between 1 and 3600 seconds",
+            ));
+        }
+        if !(1..=3600).contains(&self.reader_timeout_seconds) {
+            return Err(invalid(
+                "limits.reader_timeout_seconds",
+                "must be between 1 and 3600 seconds",
+            ));
+        }
+        if !(1..=100).contains(&self.reader_max_attempts) {
+            return Err(invalid(
+                "limits.reader_max_attempts",
+                "must be between 1 and 100",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -1250,6 +1331,7 @@ impl Config {
             o.check()?;
         }
         self.instance.check()?;
+        self.limits.check()?;
         Ok(())
     }
 
@@ -1587,6 +1669,50 @@ mod tests {
         let config = example(|t| t).unwrap();
         assert_eq!(config.instance.id(), "intake-host-1");
         assert_eq!(config.instance.intake_lease_seconds, 10);
+    }
+
+    #[test]
+    fn the_reader_limits_are_documented_and_checked_by_name() {
+        let config = example(|t| t).unwrap();
+        let bounds = config.limits.reader_bounds();
+        assert_eq!(bounds.memory_bytes, 1024 << 20);
+        assert_eq!(bounds.cpu_seconds, 30);
+        assert_eq!(bounds.wall, std::time::Duration::from_secs(60));
+        assert_eq!(config.limits.reader_max_attempts, 2);
+        for (from, to, key) in [
+            (
+                "reader_memory_mb = 1024",
+                "reader_memory_mb = 8",
+                "limits.reader_memory_mb",
+            ),
+            (
+                "reader_cpu_seconds = 30",
+                "reader_cpu_seconds = 0",
+                "limits.reader_cpu_seconds",
+            ),
+            (
+                "reader_timeout_seconds = 60",
+                "reader_timeout_seconds = 0",
+                "limits.reader_timeout_seconds",
+            ),
+            (
+                "reader_max_attempts = 2",
+                "reader_max_attempts = 0",
+                "limits.reader_max_attempts",
+            ),
+        ] {
+            let err = example(|t| t.replace(from, to)).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("{key}:")), "{err}");
+        }
+        // Without the keys: the same defaults.
+        let bare = example(|t| {
+            t.lines()
+                .filter(|l| !l.starts_with("reader_"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap();
+        assert_eq!(bare.limits.reader_bounds(), bounds);
     }
 
     #[test]

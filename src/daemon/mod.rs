@@ -28,10 +28,20 @@ pub enum DaemonError {
     Store(#[from] crate::store::StoreError),
 }
 
+/// What `once` did, and who holds the intake lease when it took no mail in.
+#[derive(Clone, Debug, Default)]
+pub struct OnceReport {
+    pub round: RoundReport,
+    /// Another instance (or a dead one, until its lease runs out) holds the
+    /// mailbox: "holder (until time)".
+    pub intake_held_by: Option<String>,
+}
+
 /// One full round: fetch and process what waits, run the scheduled jobs
 /// that are due, send what is due, then return. Mail is taken in only when
 /// no other instance holds the intake lease (a running daemon).
-pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
+pub async fn once(app: &App) -> Result<OnceReport, DaemonError> {
+    let mut held_by = None;
     let transport = Transport::from_config(&app.config, app.oauth.clone())?;
     let lease = IntakeLease::for_app(app);
     let mut report = if lease.try_hold(&app.store).await? {
@@ -58,13 +68,17 @@ pub async fn once(app: &App) -> Result<RoundReport, DaemonError> {
             holder = holder.as_deref().unwrap_or("nobody"),
             "another instance holds the intake lease: this round takes in no mail"
         );
+        held_by = Some(holder.unwrap_or_else(|| "another instance".into()));
         RoundReport::default()
     };
     let jobs = crate::reminders::run_due(app).await;
     report.jobs_run = jobs.len();
     report.jobs_failed = jobs.iter().filter(|j| j.failed).count();
     report.sent = send_outbox(app, &transport).await?;
-    Ok(report)
+    Ok(OnceReport {
+        round: report,
+        intake_held_by: held_by,
+    })
 }
 
 /// Takes in what waits; stops between messages if the lease is lost.

@@ -49,6 +49,7 @@ pub const EMAILS: &[&str] = &[
     "rejection",
     "registered",
     "quarantine_report",
+    "enquiry_report",
     "held_report",
     "decision_refused_report",
     "email_held_report",
@@ -126,6 +127,8 @@ pub struct Sender {
     pub address: String,
     /// Identifies this daemon in the marker header.
     pub instance: String,
+    /// Dates the emails: the same clock as the case changes (`--now`).
+    pub clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 /// An email to compose.
@@ -176,7 +179,7 @@ impl Sender {
             .from(from)
             .subject(rendered.subject.clone())
             .message_id(Some(format!("<{message_id}>")))
-            .date_now()
+            .date(std::time::SystemTime::from(self.clock.now()))
             .header(Marker(self.instance.clone()));
         for (name, value) in extra_headers {
             let name = HeaderName::new_from_ascii(name.to_string())
@@ -337,6 +340,7 @@ mod tests {
             display_name: "NHSmail Sponsorship".into(),
             address: "sponsor@example.org".into(),
             instance: "test".into(),
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
         };
         let evil = "Rose Hill\r\nBcc: victim@example.net\r\nX-Evil: 1\nContent-Type: text/html";
         let mut c = crate::cli::check_config::sample_context();

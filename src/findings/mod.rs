@@ -234,11 +234,21 @@ fn notices(form: &Form, out: &mut Vec<Finding>) {
             Some(j) if !j.trim().is_empty() => format!("A business justification was given: '{j}'."),
             _ => "No business justification was given; only four mailboxes will be created without one.".into(),
         };
+        let listed = form.accounts.len();
+        let cut = if listed >= crate::form::accounts::MAX_ACCOUNTS_READ
+            && individual as usize > listed
+        {
+            format!(
+                " The form lists more account owners than we read; only the first {listed} were kept."
+            )
+        } else {
+            String::new()
+        };
         out.push(notice(
             "accounts_over_limit",
             Field::IndividualAccountsRequested,
             format!(
-                "The care home asks for {individual} individual account{} and {shared} shared mailbox{}, {total} in all; the guidance expects at most three individual accounts plus one shared mailbox. {justification}",
+                "The care home asks for {individual} individual account{} and {shared} shared mailbox{}, {total} in all; the guidance expects at most three individual accounts plus one shared mailbox. {justification}{cut}",
                 if individual == 1 { "" } else { "s" },
                 if shared == 1 { "" } else { "es" },
             ),

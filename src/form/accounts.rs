@@ -8,11 +8,18 @@ use super::Field;
 use super::fields::{Slot, match_label};
 use super::normalise::{count, find_phone, is_placeholder, yes_no};
 
+/// At most this many account owners are read from one form: far above the
+/// guidance's three or four, and it keeps a case and its notice small
+/// whatever a form lists. The ones beyond are counted, not kept.
+pub const MAX_ACCOUNTS_READ: usize = 100;
+
 /// What the accounts answer holds.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountsAnswer {
     pub count: Option<u32>,
     pub accounts: Vec<Account>,
+    /// Owners listed beyond [`MAX_ACCOUNTS_READ`].
+    pub beyond: usize,
     pub justification: Option<String>,
 }
 
@@ -26,14 +33,19 @@ pub fn accounts_answer(lines: &[&str]) -> AccountsAnswer {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    for (i, line) in lines.iter().enumerate() {
+    for (i, &whole) in lines.iter().enumerate() {
+        let mut line = whole;
         if answer.count.is_none() && answer.accounts.is_empty() && is_count_line(line) {
             answer.count = count(line);
             continue;
         }
-        if let Some((label, value)) = line.split_once(':')
+        if let Some((label, value)) = whole.split_once(':')
             && let Some(slot) = match_label(label)
         {
+            // "Account 2: Tom Jones ...", "Preferred account name and
+            // mobile number for each account owner: Jane Smith – ...": the
+            // owner is what follows the question.
+            line = value.trim();
             match slot {
                 Slot::Field(Field::BusinessJustification) => {
                     let mut text: Vec<&str> = vec![value.trim()];
@@ -50,7 +62,11 @@ pub fn accounts_answer(lines: &[&str]) -> AccountsAnswer {
             }
         }
         if let Some(account) = account_line(line) {
-            answer.accounts.push(account);
+            if answer.accounts.len() < MAX_ACCOUNTS_READ {
+                answer.accounts.push(account);
+            } else {
+                answer.beyond += 1;
+            }
         }
     }
     answer
@@ -64,7 +80,10 @@ fn is_count_line(line: &str) -> bool {
         && line.split_whitespace().count() <= 8
 }
 
-const SEPARATORS: [&str; 9] = [" – ", " — ", " - ", " / ", "/", ",", ";", "|", "\t"];
+/// What stands between the parts of an account line. Where a strong one is
+/// used, commas belong to the parts ("Smith, Jane – jane.smith").
+const STRONG_SEPARATORS: [&str; 7] = [" – ", " — ", " - ", " / ", "|", "\t", "   "];
+const WEAK_SEPARATORS: [&str; 3] = ["/", ",", ";"];
 
 /// One account owner on one line: "Jane Smith – jane.smith – 07700 900123",
 /// "- Dawn Whitaker, dawn.whitaker, 07700 900214", "Rob Kaye / 07700 900872".
@@ -80,8 +99,14 @@ pub fn account_line(line: &str) -> Option<Account> {
             body.get(e..).unwrap_or("")
         );
     }
+    let strong = STRONG_SEPARATORS.iter().any(|s| body.contains(s));
+    let separators: &[&str] = if strong {
+        &STRONG_SEPARATORS
+    } else {
+        &WEAK_SEPARATORS
+    };
     let mut parts: Vec<String> = vec![rest];
-    for sep in SEPARATORS {
+    for sep in separators.iter().chain(["|"].iter()) {
         parts = parts
             .iter()
             .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
@@ -90,8 +115,12 @@ pub fn account_line(line: &str) -> Option<Account> {
     let mut name: Option<String> = None;
     let mut preferred: Option<String> = None;
     for part in parts {
-        let part = strip_sublabel(part.trim().trim_matches(['(', ')', '-', '–']).trim());
-        if part.is_empty() || is_placeholder(part) {
+        let part = strip_sublabel(
+            part.trim()
+                .trim_matches(['(', ')', '-', '–', ',', ';'])
+                .trim(),
+        );
+        if part.is_empty() || is_placeholder(part) || is_row_number(part) {
             continue;
         }
         if looks_like_account_name(part) {
@@ -101,6 +130,9 @@ pub fn account_line(line: &str) -> Option<Account> {
         }
     }
     let name = name?;
+    if crate::form::template::is_printed(&name) || crate::form::template::is_prompt(line) {
+        return None;
+    }
     let words = name.split_whitespace().count();
     let person_like = words <= 5 && name.chars().next().is_some_and(char::is_alphabetic);
     let named_only = mobile.is_none() && preferred.is_none();
@@ -114,12 +146,59 @@ pub fn account_line(line: &str) -> Option<Account> {
     })
 }
 
-/// "Name: Jane" inside an account line: keep the value.
+/// "Name – preferred account name – mobile": the headings of a listing,
+/// written as a line above it.
+pub fn is_heading_line(line: &str) -> bool {
+    let body = strip_bullet(line);
+    let parts: Vec<&str> = STRONG_SEPARATORS
+        .iter()
+        .chain(WEAK_SEPARATORS.iter())
+        .fold(vec![body], |parts, sep| {
+            parts.iter().flat_map(|p| p.split(sep)).collect()
+        })
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| crate::form::fields::account_column(p).is_some())
+}
+
+/// "1", "2.", "(3)", "#4": a list's own numbering, not a value.
+pub fn is_row_number(part: &str) -> bool {
+    let t = part.trim_matches(|c: char| "().#:".contains(c) || c.is_whitespace());
+    !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "Name: Jane", "mobile 07700 900123", "account name jane.smith" inside an
+/// account line: keep the value. A part that is only such a word ("mobile",
+/// left when the number was taken out) is empty.
 fn strip_sublabel(part: &str) -> &str {
-    match part.split_once(':') {
-        Some((label, value)) if label.split_whitespace().count() <= 3 => value.trim(),
-        _ => part,
+    if let Some((label, value)) = part.split_once(':')
+        && label.split_whitespace().count() <= 3
+    {
+        return value.trim();
     }
+    let mut rest = part;
+    for _ in 0..3 {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = rest.get(..word_end).unwrap_or("");
+        if !is_column_word(word) {
+            break;
+        }
+        rest = rest.get(word_end..).unwrap_or("").trim_start();
+    }
+    rest
+}
+
+/// A word that names a part of an account line rather than being one.
+fn is_column_word(word: &str) -> bool {
+    let w = word.trim_matches(['.', ',', ':']).to_lowercase();
+    !w.is_empty()
+        && (crate::form::fields::account_column(&w).is_some()
+            || ["account", "preferred", "number", "no", "mob", "email"].contains(&w.as_str()))
 }
 
 /// An account name such as `jane.smith` or `jane.smith@nhs.net`: one token
@@ -226,7 +305,83 @@ pub fn shared_mailbox_answer(lines: &[&str]) -> SharedMailboxAnswer {
     for segment in todo {
         shared_segment(segment, &mut answer);
     }
+    if let Some(name) = answer.name.take() {
+        let named = mailbox_name(&name);
+        answer.name = named.name;
+        set_if_none(&mut answer.owner, named.owner);
+        set_if_none(&mut answer.owner_mobile, named.owner_mobile);
+    }
     answer
+}
+
+/// A mailbox name as asked for, less its decoration: the quotes around it
+/// and an aside about its owner or the name itself, in brackets or after a
+/// dash ("\"RoseHillLeeds\" (owner Jane Smith)", "OakLeeds - if available");
+/// the owner and mobile in an aside are kept apart. Other brackets and
+/// dashes are part of the name as written.
+pub fn mailbox_name(text: &str) -> SharedMailboxAnswer {
+    let mut answer = SharedMailboxAnswer::default();
+    let mut name = text.trim().to_string();
+    let mut searched = 0;
+    while let Some(open) = name
+        .get(searched..)
+        .and_then(|t| t.find(['(', '[']))
+        .map(|o| o + searched)
+    {
+        let close = name
+            .get(open..)
+            .and_then(|t| t.find([')', ']']))
+            .map_or(name.len(), |c| open + c + 1);
+        let aside = name
+            .get(open + 1..close)
+            .unwrap_or("")
+            .trim_end_matches([')', ']'])
+            .to_string();
+        if is_aside(&aside) {
+            shared_segment(aside.trim(), &mut answer);
+            name.replace_range(open..close, " ");
+        } else {
+            searched = close;
+        }
+    }
+    for dash in [" – ", " — ", " - ", ", "] {
+        if let Some((head, tail)) = name.split_once(dash)
+            && is_aside(tail)
+        {
+            shared_segment(tail.trim(), &mut answer);
+            name = head.to_string();
+        }
+    }
+    let name = name
+        .trim()
+        .trim_matches(|c: char| "\"'“”‘’«»`".contains(c) || c.is_whitespace())
+        .trim_end_matches(['.', ',', ';'])
+        .trim();
+    answer.name = (!name.is_empty() && !is_placeholder(name)).then(|| name.to_string());
+    answer
+}
+
+/// Words about a requested name rather than part of it.
+const HEDGES: [&str; 8] = [
+    "if available",
+    "if possible",
+    "or similar",
+    "preferred",
+    "first choice",
+    "suggested",
+    "or something similar",
+    "subject to availability",
+];
+
+fn is_aside(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    find_phone(&t).is_some()
+        || SHARED_LEADS.iter().any(|l| t.starts_with(l))
+        || ["managed by", "run by", "looked after by", "responsible"]
+            .iter()
+            .any(|l| t.starts_with(l))
+        || HEDGES.iter().any(|h| t.starts_with(h))
+        || crate::form::template::is_printed(&t)
 }
 
 /// Words that introduce a part of the shared mailbox answer when written
@@ -284,6 +439,7 @@ fn shared_segment(segment: &str, answer: &mut SharedMailboxAnswer) {
         set_if_none(&mut answer.owner, name);
         set_if_none(&mut answer.owner_mobile, mobile);
     } else if answer.name.is_none()
+        && !is_courtesy(segment)
         && segment.split_whitespace().count() <= 4
         && !segment.ends_with('.')
         && !is_placeholder(segment)
@@ -321,8 +477,26 @@ pub fn after_answer(text: &str) -> &str {
     if matches!(lower_rest.as_str(), "no" | "yes" | "a" | "n" | "y") {
         return "";
     }
+    if is_courtesy(rest) {
+        return "";
+    }
     rest.trim()
 }
+
+/// "please", "thank you", "we do": words added to a yes or a no that
+/// answer nothing more.
+fn is_courtesy(text: &str) -> bool {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| COURTESY.contains(&w))
+}
+
+/// The words people add to a yes or a no that answer nothing more.
+const COURTESY: [&str; 16] = [
+    "please", "thanks", "thank", "you", "we", "do", "would", "like", "it", "one", "i", "required",
+    "needed", "is", "are", "does",
+];
 
 /// A text value trimmed, its lines joined with spaces; `None` for nothing or
 /// a placeholder such as "N/A".
@@ -389,6 +563,19 @@ mod tests {
         assert_eq!(
             account_line("Tom Jones"),
             Some(acc("Tom Jones", None, None))
+        );
+        // The parts named in words, as the receipt's reading lists them.
+        assert_eq!(
+            account_line("Account 2: Tom Helper, account name tom.helper, mobile 07700 900112"),
+            Some(acc("Tom Helper", Some("tom.helper"), Some("07700 900112")))
+        );
+        assert_eq!(
+            account_line("Jane Carer, mobile 07700 900111"),
+            Some(acc("Jane Carer", None, Some("07700 900111")))
+        );
+        assert_eq!(
+            account_line("Name Ann Lee; preferred name ann.lee; mob 07700 900113"),
+            Some(acc("Ann Lee", Some("ann.lee"), Some("07700 900113")))
         );
         assert_eq!(account_line("we need these for the nurses"), None);
         assert_eq!(account_line("None – shared mailbox only"), None);

@@ -25,6 +25,8 @@ struct Rule {
     groups: &'static [&'static [&'static str]],
     not: &'static [&'static str],
     exact: bool,
+    /// A last resort that may mean another question: what it reads is a guess.
+    loose: bool,
 }
 
 const fn rule(slot: Slot, groups: &'static [&'static [&'static str]]) -> Rule {
@@ -33,6 +35,7 @@ const fn rule(slot: Slot, groups: &'static [&'static [&'static str]]) -> Rule {
         groups,
         not: &[],
         exact: false,
+        loose: false,
     }
 }
 
@@ -76,6 +79,7 @@ static RULES: &[Rule] = &[
         ],
         not: &["owner", "mailbox name", "name of"],
         exact: false,
+        loose: false,
     },
     Rule {
         slot: f(Field::SharedMailboxRequired),
@@ -90,6 +94,7 @@ static RULES: &[Rule] = &[
         ],
         not: &[],
         exact: false,
+        loose: false,
     },
     Rule {
         slot: f(Field::SharedMailboxOwnerMobile),
@@ -105,6 +110,7 @@ static RULES: &[Rule] = &[
             "and contact",
         ],
         exact: false,
+        loose: false,
     },
     rule(
         f(Field::SharedMailboxOwner),
@@ -191,6 +197,19 @@ static RULES: &[Rule] = &[
         ],
         not: &["number", "how many", "benefit", "benefits", "expect"],
         exact: false,
+        loose: false,
+    },
+    // "Why do you need to exchange data securely?" asks for the reason,
+    // though it says "do you" as the yes/no question does.
+    Rule {
+        slot: f(Field::SecureExchangeReason),
+        groups: &[
+            &["why do you", "why does", "why would", "why is", "why are"],
+            &["exchange", "securely", "secure", "data", "information"],
+        ],
+        not: &["confirm"],
+        exact: false,
+        loose: false,
     },
     Rule {
         slot: f(Field::SecureExchangeReason),
@@ -204,6 +223,7 @@ static RULES: &[Rule] = &[
             "accounts",
         ],
         exact: false,
+        loose: false,
     },
     rule(
         f(Field::SecureExchangeRequired),
@@ -239,6 +259,7 @@ static RULES: &[Rule] = &[
         ],
         not: &[],
         exact: false,
+        loose: false,
     },
     rule(
         f(Field::Accounts),
@@ -263,6 +284,7 @@ static RULES: &[Rule] = &[
         groups: &[&["name"], &["address"]],
         not: &["email", "mail address"],
         exact: false,
+        loose: false,
     },
     Rule {
         slot: f(Field::CareHomeTelephone),
@@ -277,6 +299,7 @@ static RULES: &[Rule] = &[
         ]],
         not: &["mobile"],
         exact: false,
+        loose: false,
     },
     rule(
         f(Field::ApplicantEmail),
@@ -318,6 +341,7 @@ static RULES: &[Rule] = &[
         ]],
         not: &[],
         exact: true,
+        loose: false,
     },
     rule(
         f(Field::ApplicantRole),
@@ -348,6 +372,7 @@ static RULES: &[Rule] = &[
         ]],
         not: &[],
         exact: true,
+        loose: false,
     },
     // "Manager's name", "Name of person applying": a name that is not the
     // home's, the mailbox's or an account's (those rules come first).
@@ -358,6 +383,7 @@ static RULES: &[Rule] = &[
             "user", "file", "document", "form", "report", "doctor", "gp", "surgery",
         ],
         exact: false,
+        loose: true,
     },
 ];
 
@@ -378,6 +404,11 @@ static VOCABULARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     words.dedup();
     words
 });
+
+/// A word that labels use ("telephone", "number", "your"), lower case.
+pub fn is_label_word(word: &str) -> bool {
+    FILLER.contains(&word) || VOCABULARY.binary_search(&word).is_ok()
+}
 
 /// A label as lower-case words: hints in brackets, URLs and `Y/N` removed,
 /// `e-mail` read as `email`, small typos corrected.
@@ -400,7 +431,7 @@ fn raw_words(label: &str) -> Vec<String> {
     let mut kept = String::with_capacity(lower.len());
     let mut depth = 0usize;
     for token in lower.split_whitespace() {
-        if token.starts_with("http") || token.starts_with("www.") {
+        if crate::form::normalise::is_link(token) {
             continue;
         }
         for c in token.chars() {
@@ -441,18 +472,26 @@ const MAX_REMEMBERED: usize = 20_000;
 /// The vocabulary word a word is a slip of ("telphone"), if it is one.
 fn correct(word: &str) -> Option<String> {
     let length = word.chars().count();
-    if length < 5 || VOCABULARY.binary_search(&word).is_ok() {
+    // The form's words hold no digits: "Number12" is no slip of "number".
+    if length < 3
+        || word.chars().any(|c| !c.is_alphabetic())
+        || VOCABULARY.binary_search(&word).is_ok()
+    {
         return None;
     }
     if let Some(known) = CORRECTIONS.with(|c| c.borrow().get(word).cloned()) {
         return known;
     }
-    let budget = if length >= 9 { 2 } else { 1 };
-    let found = VOCABULARY
-        .iter()
-        .filter(|v| v.len().abs_diff(word.len()) <= budget)
-        .find(|v| edit_distance(word, v) <= budget)
-        .map(|v| (*v).to_string());
+    let found = if length < 5 {
+        short_slip(word)
+    } else {
+        let budget = if length >= 9 { 2 } else { 1 };
+        VOCABULARY
+            .iter()
+            .filter(|v| v.len().abs_diff(word.len()) <= budget)
+            .find(|v| edit_distance_within(word, v, budget) <= budget)
+            .map(|v| (*v).to_string())
+    };
     CORRECTIONS.with(|c| {
         let mut memo = c.borrow_mut();
         if memo.len() >= MAX_REMEMBERED {
@@ -463,39 +502,66 @@ fn correct(word: &str) -> Option<String> {
     found
 }
 
-/// Levenshtein distance with adjacent transpositions (optimal string alignment).
-fn edit_distance(a: &str, b: &str) -> usize {
+/// A slip in a short word, read only where it cannot be another word: two
+/// letters swapped ("nmae") or the last letter missing ("rol"), the first
+/// letter kept.
+fn short_slip(word: &str) -> Option<String> {
+    let w = word.as_bytes();
+    VOCABULARY
+        .iter()
+        .find(|v| {
+            let v = v.as_bytes();
+            if v.first() != w.first() {
+                return false;
+            }
+            let swapped = v.len() == w.len() && {
+                let diff: Vec<usize> = (0..w.len()).filter(|&i| v.get(i) != w.get(i)).collect();
+                matches!(diff.as_slice(), [a, b] if *b == a + 1 && v.get(*a) == w.get(*b) && v.get(*b) == w.get(*a))
+            };
+            let last_missing = v.len() == w.len() + 1 && v.starts_with(w);
+            swapped || last_missing
+        })
+        .map(|v| (*v).to_string())
+}
+
+/// Levenshtein distance with adjacent transpositions (optimal string
+/// alignment), given up as soon as it must exceed `limit` (then `limit + 1`):
+/// most words are far from most of the vocabulary, and said so early.
+fn edit_distance_within(a: &str, b: &str, limit: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        if let Some(x) = d.get_mut(at(i, 0)) {
-            *x = i;
-        }
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
     }
-    for j in 0..=b.len() {
-        if let Some(x) = d.get_mut(j) {
-            *x = j;
-        }
-    }
+    // Three rows: the one before last (for transpositions), last, this.
+    let mut before: Vec<usize> = Vec::new();
+    let mut last: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
+        let mut row = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
+            let at = |r: &[usize], k: usize| r.get(k).copied().unwrap_or(usize::MAX / 2);
             let cost = usize::from(ca != cb);
-            let get = |i: usize, j: usize| d.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
-            let mut best = (get(i, j + 1) + 1)
-                .min(get(i + 1, j) + 1)
-                .min(get(i, j) + cost);
+            let mut best = (at(&last, j + 1) + 1)
+                .min(at(&row, j) + 1)
+                .min(at(&last, j) + cost);
             if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
-                best = best.min(get(i - 1, j - 1) + 1);
+                best = best.min(at(&before, j - 1) + 1);
             }
-            if let Some(x) = d.get_mut(at(i + 1, j + 1)) {
+            if let Some(x) = row.get_mut(j + 1) {
                 *x = best;
             }
         }
+        if row.iter().min().is_some_and(|&m| m > limit) {
+            return limit + 1;
+        }
+        before = std::mem::replace(&mut last, row);
     }
-    d.last().copied().unwrap_or(0)
+    last.last().copied().unwrap_or(0).min(limit + 1)
+}
+
+#[cfg(test)]
+fn edit_distance(a: &str, b: &str) -> usize {
+    edit_distance_within(a, b, usize::MAX / 4)
 }
 
 fn contains_phrase(words: &[String], phrase: &str) -> bool {
@@ -518,10 +584,18 @@ const MAX_LABEL_WORDS: usize = 60;
 
 /// Which slot a label asks for, if any.
 pub fn match_label(label: &str) -> Option<Slot> {
+    match_label_how(label).map(|(slot, _)| slot)
+}
+
+/// Which slot a label asks for, and whether it was read loosely: through a
+/// corrected misspelling or a last-resort rule.
+pub fn match_label_how(label: &str) -> Option<(Slot, bool)> {
     if let Some(known) = LABELS.with(|m| m.borrow().get(label).copied()) {
         return known;
     }
-    let found = match_words(&label_words(label));
+    let words = label_words(label);
+    let corrected = words.len() <= MAX_LABEL_WORDS && words != raw_words(label);
+    let found = match_words(&words).map(|(slot, loose)| (slot, loose || corrected));
     LABELS.with(|m| {
         let mut memo = m.borrow_mut();
         if memo.len() >= MAX_REMEMBERED {
@@ -535,13 +609,14 @@ pub fn match_label(label: &str) -> Option<Slot> {
 thread_local! {
     /// Labels already matched: every form repeats the same questions, and
     /// matching is the costliest step of reading one.
-    static LABELS: std::cell::RefCell<std::collections::HashMap<String, Option<Slot>>> =
+    static LABELS: std::cell::RefCell<std::collections::HashMap<String, Option<(Slot, bool)>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// A rule with its phrases split into words once.
 struct Compiled {
     slot: Slot,
+    loose: bool,
     groups: Vec<Vec<Vec<&'static str>>>,
     not: Vec<Vec<&'static str>>,
     /// For exact rules: the phrases without filler words.
@@ -554,6 +629,7 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         .iter()
         .map(|r| Compiled {
             slot: r.slot,
+            loose: r.loose,
             groups: r
                 .groups
                 .iter()
@@ -576,7 +652,7 @@ fn has_words(words: &[String], phrase: &[&str]) -> bool {
         .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
 }
 
-fn match_words(words: &[String]) -> Option<Slot> {
+fn match_words(words: &[String]) -> Option<(Slot, bool)> {
     if words.is_empty() || words.len() > MAX_LABEL_WORDS {
         return None;
     }
@@ -597,7 +673,7 @@ fn match_words(words: &[String]) -> Option<Slot> {
                     && !r.not.iter().any(|p| has_words(words, p))
             }
         })
-        .map(|r| r.slot)
+        .map(|r| (r.slot, r.loose))
 }
 
 /// Questions only the NHSmail application form asks (a name, an address
@@ -773,6 +849,10 @@ mod tests {
                 f(Field::SecureExchangeRequired),
             ),
             ("Why?", f(Field::SecureExchangeReason)),
+            (
+                "Why do you need to exchange data securely",
+                f(Field::SecureExchangeReason),
+            ),
             ("Reason", f(Field::SecureExchangeReason)),
             ("Number of accounts", f(Field::IndividualAccountsRequested)),
             (
@@ -860,5 +940,8 @@ mod tests {
         assert_eq!(edit_distance("telephone", "telphone"), 1);
         assert_eq!(edit_distance("abc", "acb"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance_within("kitten", "sitting", 1), 2);
+        assert_eq!(edit_distance_within("telephone", "telphone", 1), 1);
     }
 }

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod fields;
 pub mod normalise;
 pub mod readers;
+pub mod template;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -139,6 +140,28 @@ pub struct Origin {
     pub source: String,
     /// The place inside it: a cell, a table row, a paragraph, a line.
     pub place: String,
+    /// Why the reader is not sure of the value; `None` when it stood against
+    /// a label of its own and read cleanly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guess: Option<Guess>,
+}
+
+impl Origin {
+    pub fn new(source: impl Into<String>, place: impl Into<String>) -> Self {
+        Origin {
+            source: source.into(),
+            place: place.into(),
+            guess: None,
+        }
+    }
+
+    /// The same place, read less surely.
+    pub fn guessed(&self, guess: Guess) -> Self {
+        Origin {
+            guess: self.guess.or(Some(guess)),
+            ..self.clone()
+        }
+    }
 }
 
 impl std::fmt::Display for Origin {
@@ -151,5 +174,74 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// Why a value is a guess rather than a clean reading: an administrator
+/// should check it before relying on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Guess {
+    /// It had no label of its own and was taken from where it stands.
+    Layout,
+    /// Its label was read loosely (a misspelling, or a label that could
+    /// mean more than one question).
+    LooseLabel,
+    /// The form's printed words or a decoration were removed from it.
+    Cleaned,
+    /// It was read from a sentence, not against a label.
+    Sentence,
+    /// The form gave another, different answer too.
+    Conflict,
+    /// It was typed into the quoted earlier email rather than the reply.
+    Quoted,
+}
+
+impl Guess {
+    /// Plain words for the administrators.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Guess::Layout => "it had no label of its own and was read from where it stands",
+            Guess::LooseLabel => "its question was worded unusually or misspelt",
+            Guess::Cleaned => "the form's printed words were removed from the answer",
+            Guess::Sentence => "it was read from a sentence, not from the form",
+            Guess::Conflict => "the form gives a different answer elsewhere too",
+            Guess::Quoted => "it was typed into the quoted earlier email",
+        }
+    }
+}
+
 /// Which field came from where. Fields not given have no entry.
 pub type Provenance = BTreeMap<Field, Origin>;
+
+impl Form {
+    /// Fills the fields this form leaves empty from `other`, each marked
+    /// with `guess`; what this form gives stands.
+    pub fn fill_gaps(
+        &mut self,
+        from: &mut Provenance,
+        other: &Form,
+        other_from: &Provenance,
+        guess: Guess,
+    ) {
+        let (Ok(serde_json::Value::Object(mut mine)), Ok(serde_json::Value::Object(theirs))) =
+            (serde_json::to_value(&*self), serde_json::to_value(other))
+        else {
+            return;
+        };
+        for field in Field::ALL {
+            let key = field.key();
+            let empty = |v: Option<&serde_json::Value>| {
+                v.is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
+            };
+            if empty(mine.get(key)) && !empty(theirs.get(key)) {
+                if let Some(value) = theirs.get(key) {
+                    mine.insert(key.to_string(), value.clone());
+                }
+                if let Some(origin) = other_from.get(&field) {
+                    from.insert(field, origin.guessed(guess));
+                }
+            }
+        }
+        if let Ok(filled) = serde_json::from_value(serde_json::Value::Object(mine)) {
+            *self = filled;
+        }
+    }
+}

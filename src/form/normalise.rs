@@ -78,6 +78,16 @@ pub fn is_canonical_cqc(value: &str) -> bool {
 const CHECKED: [&str; 9] = ["☒", "☑", "✓", "✔", "✅", "[x]", "(x)", "[✓]", "[✔]"];
 const UNCHECKED: [&str; 4] = ["☐", "[ ]", "( )", "[]"];
 
+/// A web address as printed or typed: "https://...", "www...", in any case.
+pub fn is_link(token: &str) -> bool {
+    let t = token.trim_start_matches(['(', '<', '[']).as_bytes();
+    let opens = |p: &str| {
+        t.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+    };
+    opens("http://") || opens("https://") || opens("www.")
+}
+
 /// Reads a Yes/No answer as people write it. `None` when unanswered or
 /// when the `Yes/No` placeholder was left untouched.
 pub fn yes_no(raw: &str) -> Option<bool> {
@@ -85,7 +95,7 @@ pub fn yes_no(raw: &str) -> Option<bool> {
     if lower.is_empty() {
         return None;
     }
-    if let Some(answer) = checkbox_answer(&lower) {
+    if let Some(answer) = checkbox_answer(&x_as_mark(&lower)) {
         return Some(answer);
     }
     let words: Vec<&str> = lower
@@ -100,8 +110,20 @@ pub fn yes_no(raw: &str) -> Option<bool> {
     // The untouched placeholder "Yes/No", "Y/N", "Yes or No".
     let pair =
         |a: &str, b: &str| (is_yes_word(a) && is_no_word(b)) || (is_no_word(a) && is_yes_word(b));
-    if pair(first, second) || (second == "or" && pair(first, words.get(2).copied().unwrap_or(""))) {
-        return None;
+    let untouched = if pair(first, second) {
+        Some(2)
+    } else if second == "or" && pair(first, words.get(2).copied().unwrap_or("")) {
+        Some(3)
+    } else {
+        None
+    };
+    if let Some(n) = untouched {
+        // "Yes/No   Yes": a word typed after the printed options.
+        return match words.get(n).copied() {
+            Some(w) if is_yes_word(w) => Some(true),
+            Some(w) if is_no_word(w) => Some(false),
+            _ => None,
+        };
     }
     if words.len() == 1 && *first == "x" {
         return Some(true);
@@ -118,6 +140,32 @@ pub fn yes_no(raw: &str) -> Option<bool> {
         "not" | "none" | "nope" | "false" | "never" | "nil" | "zero" => Some(false),
         _ => lone_mark(&lower),
     }
+}
+
+/// A lone "x" beside the options marks one: "Yes X  No", "Yes  No x".
+fn x_as_mark(lower: &str) -> std::borrow::Cow<'_, str> {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let options = words.iter().any(|w| is_yes_word(w)) && words.iter().any(|w| is_no_word(w));
+    if !options || !words.contains(&"x") {
+        return lower.into();
+    }
+    let mut out = String::with_capacity(lower.len());
+    let chars: Vec<char> = lower.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let alone = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_none_or(|n| !n.is_alphanumeric())
+        };
+        if c == 'x' && alone(i.checked_sub(1)) && alone(Some(i + 1)) {
+            out.push('☒');
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 fn is_yes_word(w: &str) -> bool {
@@ -390,6 +438,9 @@ pub fn is_placeholder(value: &str) -> bool {
         .trim()
         .trim_matches(|c: char| c == '.' || c == '-' || c == '–' || c.is_whitespace())
         .to_lowercase();
+    if is_deferred(value.trim()) {
+        return true;
+    }
     matches!(
         t.as_str(),
         "" | "n/a"
@@ -409,10 +460,98 @@ pub fn is_placeholder(value: &str) -> bool {
     )
 }
 
+/// Words that put an answer off: "TBC", "to follow", "will send later",
+/// "awaiting new number". Such an answer is not given yet (missing), never
+/// a wrong one.
+const DEFERRALS: [&str; 33] = [
+    "tbc",
+    "tba",
+    "tbd",
+    "to be confirmed",
+    "to be advised",
+    "to be agreed",
+    "to be decided",
+    "to follow",
+    "will follow",
+    "will send",
+    "will confirm",
+    "will provide",
+    "will forward",
+    "will let you know",
+    "will be sent",
+    "will be provided",
+    "awaiting",
+    "pending",
+    "not yet known",
+    "not known",
+    "unknown",
+    "don't know",
+    "do not know",
+    "not sure",
+    "unsure",
+    "n/k",
+    "not decided",
+    "not yet decided",
+    "undecided",
+    "still deciding",
+    "not chosen",
+    "not yet chosen",
+    "to be chosen",
+];
+
+/// A deferral phrase opens the answer. What follows it must not be a name
+/// ("Unknown Court", "Pending Lodge" are homes): a capital after the phrase
+/// means the phrase was a name's first word.
+fn is_deferred(value: &str) -> bool {
+    let start = value.len()
+        - value
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    let text = value.get(start..).unwrap_or("");
+    let lower = text.to_lowercase();
+    DEFERRALS.iter().any(|d| {
+        let Some(rest) = lower.strip_prefix(d) else {
+            return false;
+        };
+        if rest.starts_with(|c: char| c.is_alphanumeric()) {
+            return false;
+        }
+        let after = text.get(d.len()..).unwrap_or("").trim_start();
+        !(rest.starts_with(' ') && after.starts_with(|c: char| c.is_uppercase()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn deferred_answers_are_placeholders() {
+        for deferred in [
+            "TBC",
+            "tbc - new number soon",
+            "To follow",
+            "Will send later",
+            "Awaiting new number",
+            "(to be confirmed)",
+            "To Follow",
+            "not decided yet",
+            "Pending approval",
+        ] {
+            assert!(is_placeholder(deferred), "{deferred}");
+        }
+        for given in [
+            "Tbcare Ltd",
+            "Pendle House",
+            "Unknowns Lane",
+            "Unknown Court",
+            "Pending Lodge",
+            "0113 496 0000",
+        ] {
+            assert!(!is_placeholder(given), "{given}");
+        }
+    }
 
     #[test]
     fn cqc_forms_people_write() {
@@ -479,8 +618,20 @@ mod tests {
             "yes or no",
             "maybe",
             "No/Yes",
+            "Yes/No TBC",
         ] {
             assert_eq!(yes_no(none), None, "{none}");
+        }
+        for (raw, want) in [
+            ("Yes/No   Yes", true),
+            ("Yes/No - No", false),
+            ("Y/N: Y", true),
+            ("Yes X No", true),
+            ("Yes  No X", false),
+            ("X Yes  No", true),
+            ("Yes ☐ No ☒", false),
+        ] {
+            assert_eq!(yes_no(raw), Some(want), "{raw}");
         }
     }
 

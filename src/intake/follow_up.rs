@@ -4,12 +4,12 @@
 //! missing, or that its application is complete and with the administrators.
 
 use super::{Incoming, IntakeError, Outcome, contexts, open};
-use crate::actions::{form_of, ready_for_decision};
+use crate::actions::{Notes, form_of, ready_for_decision};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::case::merge::merge;
 use crate::emails::Draft;
-use crate::findings::{self, Evidence, Finding};
+use crate::findings::{self, Evidence};
 use crate::form::Provenance;
 use crate::registers::RegisterCheck;
 use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
@@ -78,7 +78,7 @@ pub async fn join_case_flagged(
         RegisterCheck::from_json(case.registers_json.as_deref()),
     )
     .await;
-    let findings = crate::registers::merge_findings(
+    let mut findings = crate::registers::merge_findings(
         findings::validate(
             &form,
             &Evidence {
@@ -86,6 +86,16 @@ pub async fn join_case_flagged(
             },
         ),
         &check,
+    );
+    // What this message could not be read is said again; an earlier
+    // unreadable file that this message replaces is not.
+    findings.extend(
+        incoming
+            .parsed
+            .findings
+            .iter()
+            .filter(|f| f.code == crate::parse::UNREADABLE)
+            .cloned(),
     );
     let complete = findings::is_complete(&findings);
     let mut updated = case.clone();
@@ -110,6 +120,19 @@ pub async fn join_case_flagged(
         .into(),
         detail: detail(&incoming, &changes, second_application),
     }];
+    let corrections: Vec<_> = changes
+        .iter()
+        .filter(|c| !c.old.is_null())
+        .cloned()
+        .collect();
+    if !corrections.is_empty() {
+        events.push(NewEvent {
+            at: now.clone(),
+            actor: actor.clone(),
+            event: "corrected by the care home".into(),
+            detail: serde_json::json!({ "corrections": corrections }).to_string(),
+        });
+    }
     let mut emails = Vec::new();
     let became_complete = complete && state == Some(CaseState::AwaitingInformation);
     if became_complete {
@@ -131,13 +154,33 @@ pub async fn join_case_flagged(
         // The care home answered: chasers count again from today.
         updated.awaiting_since = Some(now.clone());
     }
-    if state == Some(CaseState::AwaitingInformation) && !incoming.quiet {
-        emails.push(reply(app, &updated, &form, &findings, complete, &incoming)?);
+    // A case waiting on the care home always hears back; one already with
+    // the administrators hears back when it corrected something, so that
+    // the care home knows the correction was taken.
+    let answer = state == Some(CaseState::AwaitingInformation) || !corrections.is_empty();
+    if answer && !incoming.quiet {
+        let r = contexts::Reply {
+            form: &form,
+            provenance: &provenance,
+            findings: &findings,
+            complete,
+            reference: &case.reference,
+            changes: &changes,
+            attachments: &incoming.parsed.attachments,
+        };
+        emails.push(reply(app, &updated, &r, &incoming)?);
     }
-    if became_complete {
+    // The administrators decide on what the care home says now: a correction
+    // to a case they already hold comes to them as a fresh notice.
+    let corrected_in_hand = state == Some(CaseState::ReadyForDecision) && !corrections.is_empty();
+    if became_complete || corrected_in_hand {
         let mut documents = crate::actions::case_documents_of(app, &case).await;
         documents.extend(open::documents(&incoming));
-        emails.push(ready_for_decision(app, &updated, None, documents)?);
+        let notes = Notes {
+            linked: None,
+            corrections: if corrected_in_hand { &corrections } else { &[] },
+        };
+        emails.push(ready_for_decision(app, &updated, &notes, documents)?);
     }
     app.store
         .update_case(
@@ -160,16 +203,14 @@ pub async fn join_case_flagged(
 fn reply(
     app: &App,
     case: &CaseRecord,
-    form: &crate::form::Form,
-    findings: &[Finding],
-    complete: bool,
+    r: &contexts::Reply<'_>,
     incoming: &Incoming,
 ) -> Result<crate::store::Outgoing, IntakeError> {
-    let context = contexts::reply(app, form, findings, complete, &case.reference, app.today());
+    let context = contexts::reply(app, r, app.today());
     let env = &incoming.parsed.envelope;
     let draft = Draft {
         template: "follow_up",
-        purpose: if complete {
+        purpose: if r.complete {
             "acknowledgement"
         } else {
             "still missing"

@@ -7,6 +7,7 @@ mod contexts;
 mod follow_up;
 mod open;
 pub mod raw;
+pub mod reader;
 pub mod text;
 
 use crate::actions::{Report, report_to_administrators};
@@ -14,7 +15,7 @@ use crate::app::App;
 use crate::case::{CaseLink, CaseRef, CaseState, Route, RouteFacts, route};
 use crate::emails::EmailError;
 use crate::mailbox::{Destination, Pending};
-use crate::parse::{Parsed, parse};
+use crate::parse::Parsed;
 use crate::store::{IncomingMessage, MessageStatus, OpenCaseError, StoreError, timestamp};
 use tracing::{error, info, warn};
 
@@ -109,7 +110,7 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
         );
         return quarantine(app, record, reason).await;
     }
-    let parsed = match parse_guarded(app, raw.clone()).await {
+    let parsed = match parse_guarded(app, &record.sha256, raw.clone()).await? {
         Ok(p) => p,
         Err(reason) => {
             fill_from_headers(&mut record, &raw);
@@ -123,13 +124,22 @@ pub async fn take_in(app: &App, pending: &Pending, raw: Vec<u8>) -> Result<Outco
     record.parse_json = Some(parsed.to_contract_json(&pending.key).to_string());
     let quiet =
         pending.backlog && app.config.mailbox.backlog == crate::config::Backlog::TakeInQuietly;
+    let sha256 = record.sha256.clone();
     let incoming = Incoming {
         record,
         parsed,
         raw,
         quiet,
     };
-    dispatch(app, incoming).await
+    let outcome = dispatch(app, incoming).await;
+    if outcome.is_err() {
+        // The reading itself ended well: the retry must not count it as
+        // one that never finished.
+        if let Err(e) = app.store.end_read(&sha256).await {
+            warn!(error = %e, "could not clear the reading mark");
+        }
+    }
+    outcome
 }
 
 async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError> {
@@ -153,8 +163,15 @@ async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError>
         quiet: incoming.quiet,
     };
     match route(&facts) {
-        Route::Ignore { reason } | Route::Record { reason } => {
-            record_only(app, incoming, reason).await
+        Route::Ignore { reason } => record_only(app, incoming, reason, None).await,
+        Route::Record { reason } => {
+            // Not an application, and maybe a question: the administrators
+            // hear of it (a report to them, never a reply to the sender).
+            let notify = app.config.administrators.enquiries == crate::config::Enquiries::Notify
+                && !from_admin
+                && !incoming.quiet;
+            let opening = notify.then(|| text::first_lines(&new_text));
+            record_only(app, incoming, reason, opening).await
         }
         Route::OpenCase { reply } => open::open_case(app, incoming, reply).await,
         Route::JoinCase { reference } => {
@@ -174,15 +191,29 @@ async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError>
     }
 }
 
+/// Records a message that opens no case; `report` holds its first lines
+/// when the administrators are to be told of it.
 async fn record_only(
     app: &App,
     mut incoming: Incoming,
     reason: &'static str,
+    report: Option<String>,
 ) -> Result<Outcome, IntakeError> {
     incoming.record.status = MessageStatus::Ignored;
     incoming.record.note = Some(reason.to_string());
+    let r = &incoming.record;
+    let emails = match &report {
+        Some(first_lines) => vec![report_to_administrators(
+            app,
+            Report::NotAnApplication { first_lines },
+            r.from_addr.as_deref(),
+            r.subject.as_deref(),
+            &r.received_at,
+        )?],
+        None => Vec::new(),
+    };
     app.store
-        .record_message(&incoming.record, None, None, &[])
+        .record_message(&incoming.record, None, None, &emails)
         .await?;
     info!(
         kind = incoming.parsed.kind.as_str(),
@@ -211,26 +242,41 @@ async fn save_raw(
     }
 }
 
-/// Reads the message on a blocking thread; a panic in a reader becomes a reason, not a crash.
-async fn parse_guarded(app: &App, raw: std::sync::Arc<Vec<u8>>) -> Result<Parsed, String> {
-    let limits = app.limits.clone();
-    let task =
-        tokio::task::spawn_blocking(move || std::panic::catch_unwind(|| parse(&raw, &limits)));
-    match task.await {
-        Ok(Ok(parsed)) => Ok(parsed),
-        Ok(Err(panic)) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown".into());
-            error!(panic = %what, "the message reader failed on this message");
-            Err(format!(
-                "the message could not be read (reader failure: {what})"
-            ))
-        }
-        Err(e) => Err(format!("the message could not be read ({e})")),
+/// A message whose reading was cut short this often is not read again.
+const BEFORE: &str = "the reader failed on this message before";
+
+/// Reads the message in a reader process (see [`reader`]); a crash, a
+/// runaway or a daemon that died during earlier readings becomes a reason
+/// to quarantine the message, never a stop of intake. `Ok(Err(reason))`:
+/// quarantine it.
+async fn parse_guarded(
+    app: &App,
+    sha256: &str,
+    raw: std::sync::Arc<Vec<u8>>,
+) -> Result<Result<Parsed, String>, IntakeError> {
+    let max = app.config.limits.reader_max_attempts;
+    let unfinished = app.store.begin_read(sha256, app.clock.now()).await?;
+    if unfinished >= max {
+        error!(
+            message.sha256 = sha256,
+            unfinished, "the reader failed on this message before; not read again"
+        );
+        return Ok(Err(format!(
+            "{BEFORE} ({unfinished} readings never finished; the daemon stopped during each)"
+        )));
     }
+    let started = std::time::Instant::now();
+    // The mark is cleared with the outcome recorded, in one transaction.
+    let result = reader::read(&app.reader, &app.limits, raw).await;
+    Ok(result.map_err(|failure| {
+        error!(
+            message.sha256 = sha256,
+            duration_ms = started.elapsed().as_millis() as u64,
+            failure = %failure,
+            "the message reader failed on this message"
+        );
+        format!("the message could not be read: {failure}")
+    }))
 }
 
 /// The case this message is about: by its thread, else a reference in its

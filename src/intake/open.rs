@@ -3,7 +3,7 @@
 //! number that already has a live case joins that case instead.
 
 use super::{Incoming, IntakeError, Outcome, contexts, decision_code, follow_up};
-use crate::actions::{Report, collect_parts, ready_for_decision, report_to_administrators};
+use crate::actions::{Notes, Report, collect_parts, ready_for_decision, report_to_administrators};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::emails::{Draft, EmailError};
@@ -35,8 +35,16 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
     let (app2, parsed, case2) = (app.clone(), incoming.parsed.clone(), case.clone());
     let render = Box::new(
         move |reference: &str| -> Result<Vec<Outgoing>, EmailError> {
-            let context =
-                contexts::reply(&app2, &parsed.form, &findings, complete, reference, today);
+            let read = contexts::Reply {
+                form: &parsed.form,
+                provenance: &parsed.provenance,
+                findings: &findings,
+                complete,
+                reference,
+                changes: &[],
+                attachments: &parsed.attachments,
+            };
+            let context = contexts::reply(&app2, &read, today);
             let draft = Draft {
                 template: "receipt",
                 purpose: "receipt",
@@ -52,7 +60,7 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
                 emails.push(ready_for_decision(
                     &app2,
                     &case2.to_record(reference),
-                    None,
+                    &Notes::default(),
                     documents,
                 )?);
             }

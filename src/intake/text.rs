@@ -24,8 +24,35 @@ pub fn new_text(raw: &[u8]) -> String {
     out.join("\n")
 }
 
+/// The opening of a message for a report: its first lines, not the whole
+/// of whatever it holds.
+pub fn first_lines(text: &str) -> String {
+    const LINES: usize = 12;
+    const CHARS: usize = 1_000;
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .skip_while(|l| l.trim().is_empty())
+        .take(LINES)
+        .collect();
+    let mut out: String = lines.join("\n").chars().take(CHARS).collect();
+    if out.len() < text.trim().len() {
+        out.push_str("\n[...]");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn first_lines_are_bounded() {
+        let long = "Hello,\n\nHow do we get NHSmail?\n".to_string() + &"more\n".repeat(100);
+        let f = super::first_lines(&long);
+        assert!(f.starts_with("Hello,\n\nHow do we get NHSmail?") && f.ends_with("[...]"));
+        assert!(f.lines().count() <= 13);
+        assert_eq!(super::first_lines("Thank you!"), "Thank you!");
+    }
+
     #[test]
     fn stops_at_the_quote() {
         let raw = b"From: a@b.example\r\nSubject: Re: x\r\n\r\nApprove\r\nAll fine.\r\n\r\nOn Mon, 1 Jan 2026, Sponsor wrote:\r\n> Decision code: abc\r\n";

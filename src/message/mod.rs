@@ -2,6 +2,7 @@
 //! kind (application, auto-reply, bounce, other), its bodies and attachments.
 //! Built with mail-parser; no IO.
 
+pub mod encoded_words;
 pub mod kind;
 pub mod quotes;
 pub mod walk;
@@ -80,6 +81,10 @@ pub struct Attachment {
     /// Why it could not be read, in plain words; `None` when read or not tried.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<String>,
+    /// The same as a code (`password`, `format`, `scanned`, `too_large`,
+    /// `damaged`, `picture`), for the emails to word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable_code: Option<String>,
 }
 
 fn mailboxes(address: Option<&Address>) -> Vec<Mailbox> {
@@ -113,6 +118,17 @@ fn ids(value: &HeaderValue) -> Vec<String> {
 }
 
 /// The headers the intake acts on.
+/// A header's text as mail-parser decodes it, except where it holds UTF-7
+/// encoded words, which mail-parser decodes with the character after a
+/// shifted run lost ("Zoë O'Brien" as "ZoëO'Brien").
+fn header_text(msg: &Message, name: &str, decoded: Option<&str>) -> String {
+    msg.header_raw(name)
+        .and_then(encoded_words::decode_if_utf7)
+        .unwrap_or_else(|| decoded.unwrap_or("").to_string())
+        .trim()
+        .to_string()
+}
+
 pub fn envelope(msg: &Message) -> Envelope {
     Envelope {
         message_id: msg
@@ -123,7 +139,7 @@ pub fn envelope(msg: &Message) -> Envelope {
         from: mailboxes(msg.from()).into_iter().next(),
         reply_to: mailboxes(msg.reply_to()).into_iter().next(),
         to: mailboxes(msg.to()),
-        subject: msg.subject().unwrap_or("").trim().to_string(),
+        subject: header_text(msg, "Subject", msg.subject()),
         date: msg.date().map(|d| d.to_rfc3339()),
         sent_by_us: msg
             .header_raw("X-Sponsor-Intake")

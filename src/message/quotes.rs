@@ -267,6 +267,149 @@ fn skip_forward_header(lines: &[&str], mut i: usize) -> usize {
     i
 }
 
+/// Answers typed into the quoted earlier email, numbered as in `text`:
+/// - under `>`-quoted questions (the reply interleaves its answers with the
+///   quote), each quoted question kept without its old value, so that the
+///   answer below it is read against it;
+/// - inside an earlier email quoted below an Outlook-style header block or
+///   an "On ... wrote:" line (a care home answering the sponsor's questions
+///   in place, or quoting its own application under a chaser).
+///
+/// These lines only fill what the new text leaves unanswered.
+pub fn quoted_answers(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(out) = interleaved(&lines) {
+        return out;
+    }
+    quoted_email(&lines).unwrap_or_default()
+}
+
+fn is_quoted(line: &str) -> bool {
+    line.trim_start().starts_with('>')
+}
+
+fn unquote(line: &str) -> &str {
+    line.trim_start().trim_start_matches(['>', ' ']).trim_end()
+}
+
+/// `>` quoting with answers between the quoted lines.
+fn interleaved(lines: &[&str]) -> Option<Vec<(usize, String)>> {
+    let first = lines.iter().position(|l| is_quoted(l))?;
+    let last = lines.iter().rposition(|l| is_quoted(l))?;
+    let answered = (first..last).any(|i| {
+        lines.get(i).is_some_and(|l| is_quoted(l))
+            && lines.get(i + 1).is_some_and(|n| {
+                !is_quoted(n)
+                    && !n.trim().is_empty()
+                    && !is_sign_off(n.trim())
+                    && !wraps_quote(lines, i + 1)
+            })
+    });
+    if !answered {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(first) {
+        if wraps_quote(lines, i) {
+            continue;
+        }
+        if is_quoted(line) {
+            if let Some(question) = question_of(unquote(line)) {
+                out.push((i + 1, question));
+            }
+        } else if is_sign_off(line.trim()) {
+            break;
+        } else {
+            out.push((i + 1, line.replace('\u{a0}', " ").trim_end().to_string()));
+        }
+    }
+    Some(out)
+}
+
+/// A line the mail program wrapped out of the quote above it, losing its
+/// `>`: the quoted line runs long and this one carries on in lower case.
+fn wraps_quote(lines: &[&str], i: usize) -> bool {
+    let (Some(prev), Some(line)) = (i.checked_sub(1).and_then(|p| lines.get(p)), lines.get(i))
+    else {
+        return false;
+    };
+    let quoted_above = is_quoted(prev) || wraps_quote_above(lines, i - 1);
+    !is_quoted(line)
+        && quoted_above
+        && prev.trim_end().chars().count() >= 60
+        && line.trim_start().starts_with(|c: char| c.is_lowercase())
+}
+
+/// The same, one line up (a quoted line wrapped over three).
+fn wraps_quote_above(lines: &[&str], i: usize) -> bool {
+    let (Some(prev), Some(line)) = (i.checked_sub(1).and_then(|p| lines.get(p)), lines.get(i))
+    else {
+        return false;
+    };
+    is_quoted(prev)
+        && !is_quoted(line)
+        && prev.trim_end().chars().count() >= 60
+        && line.trim_start().starts_with(|c: char| c.is_lowercase())
+}
+
+/// A quoted line as a question: its label with the old answer left out
+/// ("Telephone number: 0113 ..." gives "Telephone number:"); `None` for a
+/// line that asks nothing.
+fn question_of(line: &str) -> Option<String> {
+    let t = line.trim().trim_start_matches(['-', '*', '•']).trim();
+    if t.ends_with('?') || t.ends_with(':') {
+        return Some(t.to_string());
+    }
+    let (label, _) = t.split_once(": ")?;
+    (label.split_whitespace().count() <= 12).then(|| format!("{label}:"))
+}
+
+/// The earlier email quoted below a header block or a "wrote:" line: its
+/// lines down to its sign-off (the sponsor's questions answered in place,
+/// or the sender's own application sent again under a chaser).
+fn quoted_email(lines: &[&str]) -> Option<Vec<(usize, String)>> {
+    let start = (0..lines.len()).find(|&i| mark_at(lines, i) == Some(Mark::QuoteStart))?;
+    // Whoever wrote it: the sponsor's questions answered in place, or the
+    // sender's own application quoted under "I have not heard back".
+    let body = if is_wrote_line(lines, start) {
+        start
+            + if lower(lines.get(start)?).ends_with("wrote:") {
+                1
+            } else {
+                2
+            }
+    } else {
+        let from = (start..lines.len().min(start + 3))
+            .find(|&i| header_name(lines.get(i).unwrap_or(&"")) == Some("from:"))?;
+        skip_forward_header(lines, from.saturating_sub(1))
+    };
+    let mut out = Vec::new();
+    let mut in_read_back = false;
+    for (i, line) in lines.iter().enumerate().skip(body) {
+        let t = unquote(line);
+        if is_sign_off(t) || mark_at(lines, i).is_some() {
+            break;
+        }
+        let l = lower(t);
+        if l.contains(READ_BACK_START) {
+            in_read_back = true;
+        }
+        if in_read_back {
+            in_read_back = !l.contains(READ_BACK_END);
+            continue;
+        }
+        out.push((i + 1, t.replace('\u{a0}', " ").to_string()));
+    }
+    Some(out)
+}
+
+/// Our receipt lists what we read, and a reply that quotes it would hand the
+/// same values back as answers; the block is left out of a quoted email. (A
+/// correction typed under a `>`-quoted line of it is still read.) The
+/// receipt templates must keep these words: a test renders them to check.
+pub const READ_BACK_START: &str = "this is what we read from your application";
+pub const READ_BACK_END: &str = "if anything here is wrong";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,10 +493,42 @@ mod tests {
     }
 
     #[test]
+    fn answers_under_quoted_questions() {
+        let t = "Answers below.\n\nOn Mon, 17 Jun 2024 at 16:02, Sponsor <s@x.example> wrote:\n> We still need:\n> Organisation telephone number: 0113 000 0000\n0113 496 0999\n> CQC registration number:\n1-108765432\n>\n> Kind regards\n> Sponsor";
+        let got: Vec<String> = quoted_answers(t).into_iter().map(|(_, l)| l).collect();
+        assert!(
+            got.contains(&"Organisation telephone number:".to_string()),
+            "{got:?}"
+        );
+        assert!(got.contains(&"0113 496 0999".to_string()));
+        assert!(!got.iter().any(|l| l.contains("0113 000 0000")));
+        assert!(quoted_answers("Thanks!\n\n> Name:\n> Role:").is_empty());
+    }
+
+    #[test]
+    fn answers_typed_into_an_outlook_quote_of_someone_else() {
+        let t = "See below.\n\nFrom: Sponsor <s@x.example>\nSent: 11 June 2024 10:41\nTo: Bethan\nSubject: RE: NHSmail application\n\nPlease send:\nCQC registration number: 1-108765432\n\nKind regards\nSponsor\nTel: 0113 000 0000";
+        let got: Vec<String> = quoted_answers(t).into_iter().map(|(_, l)| l).collect();
+        assert!(got.contains(&"CQC registration number: 1-108765432".to_string()));
+        assert!(!got.iter().any(|l| l.contains("0113 000 0000")));
+    }
+
+    #[test]
     fn signature_is_left_out() {
         assert_eq!(
             texts("Name: Ann\n-- \nAnn Lee\nTel: 0113 496 0000"),
             vec!["Name: Ann"]
         );
+    }
+
+    #[test]
+    fn lines_wrapped_out_of_the_quote_are_no_answers() {
+        let t = "I have not heard back about our application below.\n\nOn Thu 13 Jun 2024 at 12:15, Chloe Kaye <chloe@home.example> wrote:\n\n> Hi,\n>\n> Care homes should complete this form and email it to the nominated\ncontact in their sponsoring organisation. If this has not been\nidentified, please contact feedback@nhs.net\n> Name: Chloe Kaye\n> CQC number: 1-583655672\n>\n> Thanks\n";
+        let got: Vec<String> = quoted_answers(t).into_iter().map(|(_, l)| l).collect();
+        assert!(
+            got.contains(&"CQC number: 1-583655672".to_string()),
+            "{got:#?}"
+        );
+        assert!(got.contains(&"Name: Chloe Kaye".to_string()), "{got:#?}");
     }
 }

@@ -20,12 +20,28 @@ pub struct Body {
     pub text: Option<String>,
 }
 
+/// The start of a body, at most `max` bytes: the form is typed at the top,
+/// and a body of many megabytes (thirty of "Name:" lines took 1.3 GB to
+/// read) holds nothing more of it.
+fn capped(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
 /// One part with a file name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct File {
     pub filename: String,
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// The part's Content-Description, when it has one.
+    pub description: Option<String>,
 }
 
 /// What a message carries.
@@ -95,6 +111,7 @@ impl Walker<'_> {
             return;
         };
         let filename = part.attachment_name().map(str::to_string);
+        let description = part.content_description().map(str::to_string);
         match &part.body {
             PartType::Multipart(children) => {
                 let children: Vec<usize> = children.iter().map(|c| *c as usize).collect();
@@ -112,14 +129,14 @@ impl Walker<'_> {
             PartType::Text(text) | PartType::Html(text) => {
                 let ct = content_type(part);
                 if let Some(name) = filename {
-                    self.file(name, ct, text.as_bytes());
+                    self.file(name, ct, text.as_bytes(), description);
                 } else if is_attachment(part) {
                     // A nameless attached text is not a body.
                 } else if ct == "text/html" || matches!(part.body, PartType::Html(_)) {
                     self.content.bodies.push(Body {
                         source,
                         forwarded: false,
-                        html: Some(text.to_string()),
+                        html: Some(capped(text, self.limits.max_body_bytes)),
                         text: pending_text.take(),
                     });
                 } else if ct == "text/plain" {
@@ -127,13 +144,13 @@ impl Walker<'_> {
                         source,
                         forwarded: false,
                         html: None,
-                        text: Some(text.to_string()),
+                        text: Some(capped(text, self.limits.max_body_bytes)),
                     });
                 }
             }
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
                 if let Some(name) = filename {
-                    self.file(name, content_type(part), bytes);
+                    self.file(name, content_type(part), bytes, description);
                 }
             }
         }
@@ -154,7 +171,7 @@ impl Walker<'_> {
                 PartType::Text(t)
                     if content_type(part) == "text/plain" && part.attachment_name().is_none() =>
                 {
-                    Some(t.to_string())
+                    Some(capped(t, self.limits.max_body_bytes))
                 }
                 _ => None,
             }
@@ -198,10 +215,17 @@ impl Walker<'_> {
         }
     }
 
-    fn file(&mut self, filename: String, content_type: String, bytes: &[u8]) {
+    fn file(
+        &mut self,
+        filename: String,
+        content_type: String,
+        bytes: &[u8],
+        description: Option<String>,
+    ) {
         self.content.files.push(File {
             filename,
             content_type,
+            description,
             bytes: bytes.to_vec(),
         });
     }
@@ -216,6 +240,24 @@ mod tests {
         let msg = MessageParser::default().parse(raw.as_bytes());
         msg.map(|m| walk(&m, &Limits::default()))
             .unwrap_or_default()
+    }
+
+    /// Issue 16: a body of megabytes is read from its start only.
+    #[test]
+    fn a_huge_body_is_read_from_its_start_only() {
+        let lines = "Name: Ünïcode House\r\n".repeat(200_000);
+        let c = content(&format!(
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n{lines}"
+        ));
+        let text = c.bodies[0].text.clone().unwrap_or_default();
+        assert!(
+            text.len() <= Limits::default().max_body_bytes,
+            "{}",
+            text.len()
+        );
+        assert!(text.len() > 1_000_000 && text.starts_with("Name: Ünïcode House"));
+        assert_eq!(capped("ab€", 3), "ab");
+        assert_eq!(capped("ab", 3), "ab");
     }
 
     #[test]

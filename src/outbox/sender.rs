@@ -218,6 +218,12 @@ async fn over_limit(
             "held: {sent} emails were already sent or queued to {address} in the last hour (the limit is {})",
             limit.per_hour
         );
+        // One report for a burst: its first held email says the rest follow.
+        if store.held_to_since(address, since).await? > 0 {
+            store.hold_outbox(row, &reason, None).await?;
+            warn!(recipient = %address, sent, limit = limit.per_hour, "email held over the per-recipient limit; already reported in this burst");
+            return Ok(true);
+        }
         let report = (limit.report)(row, address, limit.per_hour);
         if report.is_none() {
             error!(recipient = %address, "cannot prepare the report about a held email");

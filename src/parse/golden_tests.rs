@@ -100,3 +100,33 @@ fn golden_emails_parse_as_expected() {
         problems.join("\n")
     );
 }
+
+/// Issue 16: the daemon gets the parse result from a reader process as
+/// JSON, so every golden email's result must come back from JSON unchanged.
+#[test]
+fn every_result_survives_the_trip_through_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for sub in [
+        "tests/fixtures/emails",
+        "tests/fixtures/hostile",
+        "examples/mail",
+    ] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.extension().and_then(|x| x.to_str()) != Some("eml") {
+                continue;
+            }
+            let parsed = parse(&std::fs::read(&path).unwrap(), &Limits::default());
+            let json = serde_json::to_string(&parsed).unwrap();
+            let back: super::Parsed = serde_json::from_str(&json)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{json}", path.display()));
+            assert_eq!(back, parsed, "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen > 10, "only {seen} emails");
+}

@@ -191,6 +191,10 @@ pub async fn run_now(app: &App, name: &str) -> Result<JobOutcome, JobError> {
 async fn run_claimed(app: &App, job: Job, force: bool) -> Result<Option<JobOutcome>, JobError> {
     let now = app.clock.now();
     let period = Period::of(&job.schedule(app)?, app.timezone, now);
+    // A new installation has no week behind it: its first summary is the
+    // next one due, not an empty one the moment it starts.
+    let first_summary =
+        job == Job::WeeklySummary && !force && app.store.last_job_run(job.name()).await?.is_none();
     let claimed = app
         .store
         .claim_job_run(
@@ -203,6 +207,20 @@ async fn run_claimed(app: &App, job: Job, force: bool) -> Result<Option<JobOutco
         .await?;
     if !claimed {
         return Ok(None);
+    }
+    if first_summary {
+        let summary = "not sent: the first start of this installation".to_string();
+        app.store
+            .finish_job_run(job.name(), &period.key, Some(&timestamp(now)), &summary)
+            .await?;
+        info!(job = job.name(), period = %period.key, "{summary}");
+        return Ok(Some(JobOutcome {
+            job: job.name(),
+            period: period.key,
+            ran: false,
+            summary,
+            failed: false,
+        }));
     }
     let span = tracing::info_span!("job", job = job.name(), period = %period.key);
     let result = async {
@@ -288,11 +306,15 @@ fn next_run(
     last_period: Option<&str>,
 ) -> Option<DateTime<Tz>> {
     let current = schedule::current_period(schedule, app.timezone, now);
+    // A run with a later `--now` may have done a period still to come.
+    let last = last_period
+        .and_then(|p| DateTime::parse_from_rfc3339(p).ok())
+        .map(|d| d.with_timezone(&Utc));
     match current {
-        Some(c) if last_period != Some(schedule::period_key(&c).as_str()) => {
+        Some(c) if last.is_none_or(|l| l < c.with_timezone(&Utc)) => {
             Some(now.with_timezone(&app.timezone))
         }
-        _ => schedule::next_after(schedule, app.timezone, now),
+        _ => schedule::next_after(schedule, app.timezone, last.map_or(now, |l| l.max(now))),
     }
 }
 

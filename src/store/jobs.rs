@@ -548,6 +548,24 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // The copies of the form and the report in the emails we sent (the
+        // ready-for-decision notice) go too; an email still to send keeps its body.
+        let sent: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT id, raw FROM outbox WHERE case_id = $1 AND status <> 'pending'")
+                .bind(case_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let note = format!(
+            "The body and attachments of this email were deleted by retention on {}.",
+            event.at
+        );
+        for (id, raw) in sent {
+            sqlx::query("UPDATE outbox SET raw = $1 WHERE id = $2")
+                .bind(crate::outbox::retained::headers_only(&raw, &note))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         history::append(&mut tx, case_id, event).await?;
         tx.commit().await?;
         Ok(())

@@ -118,6 +118,11 @@ pub(super) async fn insert(
     .bind(&m.received_at)
     .fetch_one(&mut *tx)
     .await?;
+    // Its reading, if any, ended with this outcome (see `attempts`).
+    sqlx::query("DELETE FROM read_attempts WHERE sha256 = $1")
+        .bind(&m.sha256)
+        .execute(&mut *tx)
+        .await?;
     Ok(row.try_get(0)?)
 }
 

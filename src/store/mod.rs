@@ -3,6 +3,7 @@
 //! (`$N` placeholders, text times, integer flags) on sqlx's `Any` driver.
 //! Each state change and the emails it causes are written in one transaction.
 
+mod attempts;
 mod cases;
 mod copy;
 mod history;

@@ -270,6 +270,25 @@ impl Store {
         .try_get(0)?)
     }
 
+    /// Emails to `address` written since `since` and already held over the
+    /// limit: a burst is reported once, at its first held email.
+    pub async fn held_to_since(
+        &self,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let pattern = format!("%,{},%", address.to_lowercase());
+        Ok(sqlx::query(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'held' AND created_at >= $1
+             AND LOWER(',' || recipients || ',') LIKE $2",
+        )
+        .bind(timestamp(since))
+        .bind(pattern)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?)
+    }
+
     /// Holds an email instead of sending it, and queues the report about it,
     /// in one transaction.
     pub async fn hold_outbox(

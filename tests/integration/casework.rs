@@ -11,7 +11,7 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A whole message with a text body and attachments (name, content type, bytes).
-fn email(
+pub(crate) fn email(
     from: &str,
     mid: &str,
     subject: &str,
@@ -49,7 +49,7 @@ fn email(
     out.into_bytes()
 }
 
-fn report(home: &str) -> (&'static str, &'static str, Vec<u8>) {
+pub(crate) fn report(home: &str) -> (&'static str, &'static str, Vec<u8>) {
     let text = format!(
         "Data Security and Protection Toolkit\nAssessment Report\nOrganisation: {home}\nStatus: Standards Met\n"
     );
@@ -85,6 +85,11 @@ async fn case_of(bed: &Bed, config: &Path, mid: &str) -> serde_json::Value {
         }
     }
     panic!("no case holds message {mid}");
+}
+
+/// The "still needed" list of a reply, without what it says was read.
+fn missing_list(text: &str) -> &str {
+    text.split("This is what we read").next().unwrap_or(text)
 }
 
 fn replies_to(user: &str, mid: &str) -> Vec<Mail> {
@@ -255,6 +260,21 @@ async fn incomplete_to_rejection(backend: Backend) {
         "{}",
         receipt.text
     );
+    // Issue 15: the receipt says what was read, and how to correct it.
+    for line in [
+        "This is what we read from your application".to_string(),
+        format!("Care home name: {home}"),
+        "Telephone number: 0113 496 0123".into(),
+        "Account 2: Tom Helper, mobile 07700 900112".into(),
+        "Shared mailbox name: rosewoodlodge".into(),
+        "If anything here is wrong, just reply to this email with the right value".into(),
+    ] {
+        assert!(
+            receipt.text.contains(&line),
+            "{line:?} in:\n{}",
+            receipt.text
+        );
+    }
     assert_eq!(
         case_of(&bed, &config, &first).await["state"],
         "awaiting_information"
@@ -273,9 +293,13 @@ async fn incomplete_to_rejection(backend: Backend) {
     bed.deliver(care_home, &reply, &second).await;
     bed.once(&config).await;
     let shorter = wait_reply(care_home, &second, "still-missing reply").await;
+    let asked = missing_list(&shorter.text);
+    assert!(!asked.contains("CQC registration number"), "{asked}");
     assert!(
-        !shorter.text.contains("CQC registration number"),
-        "{}",
+        shorter
+            .text
+            .contains("CQC registration number: 1-123456789"),
+        "the reading now includes it: {}",
         shorter.text
     );
     assert!(
@@ -317,6 +341,77 @@ async fn incomplete_to_rejection(backend: Backend) {
     let case = case_of(&bed, &config, &third).await;
     assert_eq!(case["state"], "ready_for_decision");
     let reference = case["reference"].as_str().unwrap_or_default().to_string();
+
+    // Issue 15: a one-line correction, above the quoted acknowledgement,
+    // changes that value and nothing else; the care home hears it was
+    // taken and the administrators get the corrected notice.
+    let fourth = bed.message_id("fourth");
+    let correction = format!(
+        "Sorry, our telephone number is actually 0113 496 0999.\n\nJane\n\nFrom: NHSmail Sponsorship <{}>\nSent: 3 December 2026 10:00\nTo: {care_home}\nSubject: {}\n\n{}",
+        crate::support::SPONSOR,
+        ack.subject,
+        ack.text
+    );
+    bed.deliver(
+        care_home,
+        &email(
+            care_home,
+            &fourth,
+            &format!("Re: {}", ack.subject),
+            Some(&the_message_id(&ack)),
+            &correction,
+            &[],
+        ),
+        &fourth,
+    )
+    .await;
+    bed.once(&config).await;
+    let taken = wait_reply(care_home, &fourth, "correction acknowledgement").await;
+    assert!(
+        taken
+            .text
+            .contains("We have corrected your application as you asked")
+            && taken.text.contains("0113 496 0999 (was 0113 496 0123)"),
+        "{}",
+        taken.text
+    );
+    let case = bed.case(&config, &reference).await;
+    assert_eq!(case["form"]["care_home_telephone"], "0113 496 0999");
+    assert_eq!(case["state"], "ready_for_decision");
+    let corrected: Vec<_> = case["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["event"] == "corrected by the care home")
+        .collect();
+    assert_eq!(corrected.len(), 1, "{:#}", case["history"]);
+    assert_eq!(
+        corrected[0]["detail"]["corrections"],
+        serde_json::json!([{"field": "care_home_telephone", "old": "0113 496 0123", "new": "0113 496 0999"}]),
+        "exactly the one value changed"
+    );
+    assert!(
+        case["please_check"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g["field"] == "care_home_telephone")),
+        "a value read from a sentence is for the administrators to check: {:#}",
+        case["please_check"]
+    );
+    let renewed = Mailboxes::wait_for(ADMINS, WAIT, "corrected notice", |m| {
+        m.subject.contains("ready for decision")
+            && m.subject.contains(&home)
+            && m.text.contains("CORRECTED BY THE CARE HOME")
+    })
+    .await;
+    assert_eq!(renewed.len(), 1);
+    assert!(
+        renewed[0]
+            .text
+            .contains("0113 496 0999 (was 0113 496 0123)")
+            && renewed[0].text.contains("PLEASE CHECK"),
+        "{}",
+        renewed[0].text
+    );
 
     // Rejected on the command line: the care home gets the reasons and the alternatives.
     bed.cli_ok(
@@ -438,6 +533,11 @@ async fn emailed_decision_with_its_code_and_registration(backend: Backend) {
         "{}",
         approval[0].text
     );
+    assert!(
+        !approval[0].text.contains("Decision code"),
+        "the quoted notice is no note for the care home: {}",
+        approval[0].text
+    );
     assert_eq!(bed.case(&config, &reference).await["state"], "approved");
 
     let csv = bed
@@ -532,4 +632,40 @@ async fn second_application_for_the_same_cqc_number_is_linked(backend: Backend) 
 crate::on_both_backends!(
     second_application_for_the_same_cqc_number_is_linked,
     second_application_for_the_same_cqc_number_is_linked
+);
+
+/// Issue 16: the note given with an approval on the command line reaches the care home.
+async fn approval_note_reaches_the_care_home(backend: Backend) {
+    let care_home = "carehome1@example.test";
+    let bed = Bed::new("approval-note", backend).await;
+    let config = bed.config();
+    let home = format!("Note House {}", bed.tag);
+    let mid = bed.message_id("application");
+    let raw = email(
+        care_home,
+        &mid,
+        "NHSmail application",
+        None,
+        &mail::form_body(&home, care_home),
+        &[report(&home)],
+    );
+    bed.deliver(care_home, &raw, &mid).await;
+    bed.once(&config).await;
+    let case = case_of(&bed, &config, &mid).await;
+    assert_eq!(case["state"], "ready_for_decision", "{case:#}");
+    let reference = case["reference"].as_str().unwrap_or_default().to_string();
+    let note = "Your accounts will be set up by Friday; we will telephone the manager.";
+    bed.cli_ok(&config, &["cases", "approve", &reference, "--note", note])
+        .await;
+    bed.once(&config).await;
+    let approval = Mailboxes::wait_for(care_home, WAIT, "approval", |m| {
+        m.refers_to(&mid) && m.subject.contains("approved")
+    })
+    .await;
+    assert_eq!(approval.len(), 1);
+    assert!(approval[0].text.contains(note), "{}", approval[0].text);
+}
+crate::on_both_backends!(
+    approval_note_reaches_the_care_home,
+    approval_note_reaches_the_care_home
 );

@@ -49,6 +49,12 @@ async fn daemon_answers_within_seconds_by_idle_and_stops_on_sigterm(backend: Bac
     let log = daemon.log_text();
     assert!(log.contains("idle=true"), "the daemon uses IDLE: {log}");
     assert!(log.contains("sponsor-intake stopped"), "{log}");
+    // Written to a file, not a terminal: plain text, no colour codes.
+    assert!(
+        !daemon.log_raw().contains('\u{1b}'),
+        "{:?}",
+        daemon.log_raw()
+    );
 
     let cases = bed.cases(&config).await;
     assert_eq!(cases.len(), 1, "{cases:#?}");

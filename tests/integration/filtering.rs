@@ -131,3 +131,60 @@ crate::on_both_backends!(
     oversized_message_is_quarantined_and_the_round_goes_on,
     oversized_message_is_quarantined_and_the_round_goes_on
 );
+
+/// Issue 16: a care home asking how to get NHSmail (no form) is not
+/// answered automatically, and the administrators are told, with its first
+/// lines; an administrator's own message to the mailbox tells nobody.
+async fn an_enquiry_reaches_the_administrators(backend: Backend) {
+    let care_home = "carehome3@example.test";
+    let bed = Bed::new("enquiry", backend).await;
+    let config = bed.config();
+    let ask = bed.message_id("ask");
+    let question = format!(
+        "Hello,\r\n\r\nWe are a small care home ({}) and would like NHSmail. How do we apply?\r\n\r\nThanks,\r\nSam",
+        bed.tag
+    );
+    let raw = format!(
+        "From: Sam <{care_home}>\r\nTo: {SPONSOR}\r\nSubject: How do we get NHSmail? {}\r\nMessage-ID: <{ask}>\r\nDate: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{question}\r\n",
+        bed.tag,
+        chrono::Utc::now().to_rfc2822()
+    );
+    bed.deliver(care_home, raw.as_bytes(), &ask).await;
+    let own = bed.message_id("own");
+    let note = format!(
+        "From: <{ADMINS}>\r\nTo: {SPONSOR}\r\nSubject: note to self {}\r\nMessage-ID: <{own}>\r\nContent-Type: text/plain\r\n\r\nRemember the meeting.\r\n",
+        bed.tag
+    );
+    bed.deliver(ADMINS, note.as_bytes(), &own).await;
+    let summary = bed.once(&config).await;
+    assert!(summary.contains("2 recorded without reply"), "{summary}");
+    let told = Mailboxes::wait_for(ADMINS, Duration::from_secs(20), "enquiry notice", |m| {
+        m.subject.starts_with("Not an application") && m.text.contains(&bed.tag)
+    })
+    .await;
+    assert_eq!(
+        told.len(),
+        1,
+        "one notice, for the care home's question only"
+    );
+    assert!(
+        told[0].text.contains("How do we apply?") && told[0].text.contains(care_home),
+        "{}",
+        told[0].text
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        Mailboxes::matching(care_home, |m| m.refers_to(&ask)).is_empty(),
+        "no automatic reply to the sender"
+    );
+    assert_eq!(
+        Mailboxes::matching(ADMINS, |m| m.subject.starts_with("Not an application")
+            && m.text.contains(&bed.tag))
+        .len(),
+        1
+    );
+}
+crate::on_both_backends!(
+    an_enquiry_reaches_the_administrators,
+    an_enquiry_reaches_the_administrators
+);

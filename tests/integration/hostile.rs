@@ -179,7 +179,7 @@ const WB_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xm
 const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name of care home</t></is></c><c r="B1" t="inlineStr"><is><t>"#;
 const SHEET_TAIL: &str = r#"</t></is></c></row></sheetData></worksheet>"#;
 
-fn docx_bomb() -> Vec<u8> {
+pub(crate) fn docx_bomb() -> Vec<u8> {
     zip(&[
         stored(
             "[Content_Types].xml",
@@ -254,7 +254,7 @@ fn macro_workbook() -> Vec<u8> {
 
 /// A password-protected workbook as Excel writes it: not a zip but a CFB
 /// (OLE2) container with `EncryptionInfo` and `EncryptedPackage` streams.
-fn encrypted_workbook() -> Vec<u8> {
+pub(crate) fn encrypted_workbook() -> Vec<u8> {
     const FREE: u32 = 0xFFFF_FFFF;
     const END: u32 = 0xFFFF_FFFE;
     const FATSECT: u32 = 0xFFFF_FFFD;
@@ -352,7 +352,7 @@ fn wrap64(bytes: &[u8]) -> String {
 }
 
 /// A short application note with one attachment.
-fn with_attachment(
+pub(crate) fn with_attachment(
     from: &str,
     mid: &str,
     subject: &str,

@@ -490,3 +490,25 @@ async fn db_copy_from_sqlite_to_postgresql_and_carry_on() {
     std::fs::write(&on_back, text).expect("config");
     assert_eq!(refs(&lite.cases(&on_back).await), refs(&after));
 }
+
+/// Issue 16: `once` started while a killed instance's intake lease has not
+/// yet run out says who holds it and until when, not "taken in: 0".
+#[tokio::test]
+async fn once_names_the_holder_of_a_dead_instances_lease() {
+    let bed = Bed::new("deadlease", Backend::Sqlite).await;
+    let alpha = instance_config(&bed, "alpha", None);
+    let beta = instance_config(&bed, "beta", None);
+    let mut a = bed.spawn_daemon_logging(&alpha, "alpha.log");
+    a.wait_for_log("holds the intake lease", Duration::from_secs(20))
+        .await;
+    a.kill();
+    let out = bed.cli_ok(&beta, &["once"]).await;
+    let holder = format!("alpha-{}", bed.tag);
+    assert!(
+        out.contains("the intake lease of this mailbox is held by")
+            && out.contains(&holder)
+            && out.contains("until"),
+        "{out}"
+    );
+    assert!(!out.starts_with("taken in:"), "{out}");
+}

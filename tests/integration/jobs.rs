@@ -197,6 +197,26 @@ async fn chasers_then_lapse(backend: Backend) {
 }
 crate::on_both_backends!(chasers_then_lapse, chasers_then_lapse);
 
+/// The stored emails sent for a case, as text.
+async fn outbox_bodies(bed: &Bed, reference: &str) -> Vec<String> {
+    use sqlx::{Connection, Row};
+    sqlx::any::install_default_drivers();
+    let mut db = sqlx::AnyConnection::connect(&bed.database_url)
+        .await
+        .expect("open the database");
+    let rows = sqlx::query(
+        "SELECT o.raw FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.reference = $1",
+    )
+    .bind(reference)
+    .fetch_all(&mut db)
+    .await
+    .expect("outbox");
+    let _ = db.close().await;
+    rows.iter()
+        .map(|r| String::from_utf8_lossy(&r.get::<Vec<u8>, _>("raw")).into_owned())
+        .collect()
+}
+
 fn raw_files(bed: &Bed) -> usize {
     fn walk(dir: &Path) -> usize {
         std::fs::read_dir(dir)
@@ -278,6 +298,17 @@ async fn retention_deletes_only_what_it_should(backend: Backend) {
         .filter_map(|e| e["event"].as_str())
         .collect();
     assert!(events.contains(&"raw messages deleted"), "{events:?}");
+    // The copies of the form and the answers in the emails sent for the
+    // case go too; the emails are still listed, with their headers.
+    let bodies = outbox_bodies(&bed, &reference).await;
+    assert!(!bodies.is_empty(), "the case's emails are still recorded");
+    for body in &bodies {
+        assert!(
+            !body.contains("07700") && !body.contains("Content-Disposition: attachment"),
+            "{body}"
+        );
+        assert!(body.contains("deleted by retention"), "{body}");
+    }
     assert_eq!(
         case["form"]["care_home_name"]
             .as_str()
@@ -289,4 +320,91 @@ async fn retention_deletes_only_what_it_should(backend: Backend) {
 crate::on_both_backends!(
     retention_deletes_only_what_it_should,
     retention_deletes_only_what_it_should
+);
+
+const SUMMARY_AND_OVERDUE: &str = "
+[jobs.overdue]
+enabled = true
+schedule = \"0 0 8 * * *\"
+[jobs.chasers]
+enabled = false
+[jobs.weekly_summary]
+enabled = true
+schedule = \"0 0 9 * * Mon\"
+[jobs.canary]
+enabled = false
+[jobs.retention]
+enabled = false
+";
+
+/// Issue 16: a new installation sends no weekly summary at its first start
+/// (the first is the next one due); after a run with a later `--now`, `jobs
+/// list` gives each job's next run after that run, not "now"; emails carry
+/// the `--now` date in their Date header.
+async fn first_start_sends_no_summary_and_now_dates_everything(backend: Backend) {
+    let bed = Bed::new("first-start", backend).await;
+    let config = bed.write_config(
+        "jobs.toml",
+        &Settings {
+            jobs: SUMMARY_AND_OVERDUE.to_string(),
+            ..Settings::default()
+        },
+    );
+    // Far from every other test's dates: these summaries are this test's.
+    let year = 2031 + (bed.tag.bytes().map(u32::from).sum::<u32>() % 40);
+    let monday = |day: u32| {
+        let mut d = chrono::NaiveDate::from_ymd_opt(year as i32, 3, day).expect("date");
+        while chrono::Datelike::weekday(&d) != chrono::Weekday::Mon {
+            d = d.succ_opt().expect("date");
+        }
+        d
+    };
+    let first = monday(1);
+    let week_after = first + chrono::Duration::days(7);
+    let is_summary = |m: &mail::Mail| {
+        m.subject.contains("weekly summary") && m.subject.contains(&year.to_string())
+    };
+    once_at(&bed, &config, &format!("{first}T10:00:00Z")).await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(
+        Mailboxes::matching(ADMINS, is_summary).is_empty(),
+        "no summary at the first start"
+    );
+    let listed = bed.cli_ok(&config, &["jobs", "list", "--json"]).await;
+    for line in listed.lines().filter(|l| !l.trim().is_empty()) {
+        let job: serde_json::Value = serde_json::from_str(line).expect("jobs list --json");
+        if job["enabled"] != true {
+            continue;
+        }
+        let next = job["next_run"].as_str().unwrap_or_default();
+        assert!(
+            next > first.to_string().as_str(),
+            "{}: next {next} is after the run of {first}: {listed}",
+            job["job"]
+        );
+    }
+    once_at(&bed, &config, &format!("{week_after}T10:00:00Z")).await;
+    let summaries = Mailboxes::wait_for(ADMINS, WAIT, "weekly summary", is_summary).await;
+    assert_eq!(summaries.len(), 1);
+    let date = summaries[0]
+        .raw
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("date:"))
+        .unwrap_or_default()
+        .to_string();
+    let sent = chrono::DateTime::parse_from_rfc2822(
+        date.trim_start_matches(|c| c != ':')
+            .trim_start_matches(':')
+            .trim(),
+    )
+    .unwrap_or_else(|e| panic!("{date}: {e}"));
+    assert_eq!(
+        sent.date_naive(),
+        week_after,
+        "the Date header is --now: {date}"
+    );
+}
+crate::on_both_backends!(
+    first_start_sends_no_summary_and_now_dates_everything,
+    first_start_sends_no_summary_and_now_dates_everything
 );

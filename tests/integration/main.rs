@@ -23,13 +23,16 @@ mod cli;
 mod daemon;
 mod faults;
 mod filtering;
+mod generated;
 mod hostile;
 mod instances;
 mod intake;
 mod jobs;
 mod oauth;
+mod reader;
 mod registers;
 mod security;
+mod unreadable;
 
 /// Runs an async test body once per database backend:
 /// `on_both_backends!(name, function)` makes `name::sqlite` and `name::postgres`.

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod docx;
 pub mod html;
+pub mod image;
 pub mod odt;
 pub mod pdf;
 pub mod sheet;
@@ -15,7 +16,7 @@ pub mod zipsafe;
 use super::document::Document;
 
 /// Caps that keep a hostile attachment from exhausting the daemon.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest whole message read (bytes).
     pub max_message_bytes: usize,
@@ -31,6 +32,13 @@ pub struct Limits {
     pub max_sheet_cells: usize,
     /// Most nested MIME parts / forwarded messages followed.
     pub max_mime_depth: usize,
+    /// Most text read out of one workbook's cells (bytes), counted while
+    /// reading: a form holds a few kilobytes.
+    #[serde(default = "default_text_bytes")]
+    pub max_text_bytes: usize,
+    /// Most of each email body read (bytes); the rest is left unread.
+    #[serde(default = "default_body_bytes")]
+    pub max_body_bytes: usize,
     /// Longest time spent on one attachment (milliseconds).
     pub max_millis_per_attachment: u64,
 }
@@ -45,9 +53,19 @@ impl Default for Limits {
             max_pdf_pages: 50,
             max_sheet_cells: 200_000,
             max_mime_depth: 20,
+            max_text_bytes: default_text_bytes(),
+            max_body_bytes: default_body_bytes(),
             max_millis_per_attachment: 5_000,
         }
     }
+}
+
+fn default_text_bytes() -> usize {
+    8 * 1024 * 1024
+}
+
+fn default_body_bytes() -> usize {
+    1024 * 1024
 }
 
 /// Why an attachment could not be read. Each becomes a finding or a log line
@@ -73,6 +91,26 @@ pub enum ReadError {
     /// The file is damaged or not what its name says.
     #[error("the file could not be opened ({0}); it may be damaged")]
     Corrupt(String),
+    /// A photo or a picture of the form: its answers cannot be read.
+    #[error(
+        "it is a picture of the form, and we cannot read the answers from a picture; please type them into an email or send the form as a Word document"
+    )]
+    Picture,
+}
+
+impl ReadError {
+    /// A short code for what went wrong, so that the emails can say in
+    /// their own words what to send instead.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Unsupported(_) => "format",
+            ReadError::Encrypted => "password",
+            ReadError::NoText => "scanned",
+            ReadError::TooLarge(_) => "too_large",
+            ReadError::Corrupt(_) => "damaged",
+            ReadError::Picture => "picture",
+        }
+    }
 }
 
 /// The formats we know by name or content.

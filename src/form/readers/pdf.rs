@@ -16,8 +16,10 @@
 //! `max_attachment_bytes`.
 
 mod fast;
+mod fields;
 mod glyphs;
 mod layout;
+mod nesting;
 mod std14;
 
 use super::{Limits, ReadError};
@@ -29,8 +31,10 @@ use std::time::{Duration, Instant};
 /// Reads a PDF file.
 pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let deadline = Instant::now() + Duration::from_millis(limits.max_millis_per_attachment);
-    let pages = catch_unwind(AssertUnwindSafe(|| collect(bytes, limits, deadline)))
-        .map_err(|_| ReadError::Corrupt("the PDF's structure could not be understood".into()))??;
+    let (pages, unplaced) = catch_unwind(AssertUnwindSafe(|| collect(bytes, limits, deadline)))
+        .map_err(|_| {
+        ReadError::Corrupt("the PDF's structure could not be understood".into())
+    })??;
     if pages.iter().flatten().all(glyphs::Glyph::is_blank) {
         return Err(ReadError::NoText);
     }
@@ -41,17 +45,24 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadE
         for (i, page) in pages.iter().enumerate() {
             layout::push_page(&mut doc, i + 1, page);
         }
+        for (n, field) in unplaced.iter().enumerate() {
+            doc.push_text(
+                format!("{}: {}", field.name, field.value),
+                format!("form field {}", n + 1),
+            );
+        }
         doc
     }))
     .map_err(|_| ReadError::Corrupt("the PDF's text could not be laid out".into()))
 }
 
-/// The glyphs of the first pages, one list per page read.
+/// The glyphs of the first pages, one list per page read, with the filled
+/// form fields drawn in; and the fields that had no place on them.
 fn collect(
     bytes: &[u8],
     limits: &Limits,
     deadline: Instant,
-) -> Result<Vec<Vec<glyphs::Glyph>>, ReadError> {
+) -> Result<(Vec<Vec<glyphs::Glyph>>, Vec<fields::Unplaced>), ReadError> {
     if !bytes.starts_with(b"%PDF")
         && !bytes
             .get(..1024)
@@ -60,6 +71,9 @@ fn collect(
             .any(|w| w == b"%PDF-")
     {
         return Err(ReadError::Corrupt("it is not a PDF file".into()));
+    }
+    if nesting::too_deep(bytes, nesting::MAX_NESTING) {
+        return Err(too_deep());
     }
     let doc = pdf_extract::Document::load_mem(bytes).map_err(load_error)?;
     if doc.is_encrypted() && doc.encryption_state.is_none() {
@@ -76,14 +90,19 @@ fn collect(
     // Simple PDFs (standard fonts only) skip pdf-extract; anything else
     // falls back to it for the whole document.
     let ids: Vec<_> = pages.iter().map(|(_, id)| *id).collect();
-    if let Some(collector) = fast::collect(&doc, &ids, deadline) {
-        if collector.timed_out {
-            return Err(too_slow(limits));
+    let mut glyphs = match fast::collect(&doc, &ids, deadline) {
+        Some(collector) if collector.timed_out => return Err(too_slow(limits)),
+        Some(collector) => collector.pages,
+        None => {
+            let page_numbers: Vec<u32> = pages.iter().map(|(n, _)| *n).collect();
+            collect_with_pdf_extract(&doc, &page_numbers, limits, deadline)?
         }
-        return Ok(collector.pages);
+    };
+    let (filled, unplaced) = fields::field_glyphs(&doc, &ids);
+    for (page, drawn) in glyphs.iter_mut().zip(filled) {
+        page.extend(drawn);
     }
-    let page_numbers: Vec<u32> = pages.iter().map(|(n, _)| *n).collect();
-    collect_with_pdf_extract(&doc, &page_numbers, limits, deadline)
+    Ok((glyphs, unplaced))
 }
 
 /// The glyphs of the given pages through pdf-extract's interpreter.
@@ -95,13 +114,21 @@ fn collect_with_pdf_extract(
 ) -> Result<Vec<Vec<glyphs::Glyph>>, ReadError> {
     let mut collector = Collector::new(deadline);
     let mut failures = 0;
+    let mut deep_pages = 0;
+    let ids = doc.get_pages();
     for number in page_numbers {
         let before = collector.pages.len();
-        let result = pdf_extract::output_doc_page(doc, &mut collector, *number);
+        // pdf-extract parses the page's content recursively too.
+        let deep = ids
+            .get(number)
+            .and_then(|id| doc.get_page_content(*id).ok())
+            .is_some_and(|content| nesting::too_deep(&content, nesting::MAX_NESTING));
+        deep_pages += usize::from(deep);
+        let failed = deep || pdf_extract::output_doc_page(doc, &mut collector, *number).is_err();
         if collector.timed_out {
             return Err(too_slow(limits));
         }
-        if result.is_err() {
+        if failed {
             // A page that fails is skipped; its partial text is kept.
             failures += 1;
             if collector.pages.len() == before {
@@ -110,9 +137,19 @@ fn collect_with_pdf_extract(
         }
     }
     if failures == page_numbers.len() && collector.pages.iter().all(Vec::is_empty) {
+        if deep_pages > 0 {
+            return Err(too_deep());
+        }
         return Err(ReadError::Corrupt("none of its pages could be read".into()));
     }
     Ok(collector.pages)
+}
+
+fn too_deep() -> ReadError {
+    ReadError::Corrupt(format!(
+        "its objects are nested more than {} deep",
+        nesting::MAX_NESTING
+    ))
 }
 
 fn too_slow(limits: &Limits) -> ReadError {

@@ -42,7 +42,7 @@ pub fn read(
         Some(container) => container,
         None => return read_as_text(format, name, bytes, limits),
     };
-    let mut cells = CellBudget::new(limits.max_sheet_cells);
+    let mut cells = CellBudget::new(limits.max_sheet_cells, limits.max_text_bytes);
     let mut doc = Document::new(name);
     let sheets = match container {
         Container::Xlsx => read_xlsx(bytes, &XlsxStrike::load(bytes, limits)?, &mut cells)?,
@@ -128,7 +128,7 @@ macro_rules! stream_sheets {
             {
                 let text = render_ref(cell.get_value());
                 if !text.is_empty() {
-                    $cells.spend(1)?;
+                    $cells.spend_cell(&text)?;
                     grid.cells.insert(cell.get_position(), text);
                 }
             }
@@ -164,7 +164,7 @@ fn read_xlsx(
                 other => render_ref(other),
             };
             if !text.is_empty() {
-                cells.spend(1)?;
+                cells.spend_cell(&text)?;
                 grid.cells.insert(cell.get_position(), text);
             }
         }
@@ -294,7 +294,7 @@ where
         for (row, col, value) in range.used_cells() {
             let text = render(value);
             if !text.is_empty() {
-                cells.spend(1)?;
+                cells.spend_cell(&text)?;
                 let (Ok(row), Ok(col)) = (u32::try_from(row), u32::try_from(col)) else {
                     continue;
                 };
@@ -345,15 +345,35 @@ fn open_error(err: impl std::fmt::Display) -> ReadError {
 }
 
 /// How many cells may still be produced from this workbook, padding
-/// included.
+/// included, and how much text: a short shared string referenced from
+/// every cell is cheap to store and dear to read out.
 struct CellBudget {
     left: usize,
     limit: usize,
+    text_left: usize,
+    text_limit: usize,
 }
 
 impl CellBudget {
-    fn new(limit: usize) -> Self {
-        CellBudget { left: limit, limit }
+    fn new(limit: usize, text_limit: usize) -> Self {
+        CellBudget {
+            left: limit,
+            limit,
+            text_left: text_limit,
+            text_limit,
+        }
+    }
+
+    /// One cell holding `text`.
+    fn spend_cell(&mut self, text: &str) -> Result<(), ReadError> {
+        self.spend(1)?;
+        self.text_left = self.text_left.checked_sub(text.len()).ok_or_else(|| {
+            ReadError::TooLarge(format!(
+                "more than {} MB of text in its cells",
+                self.text_limit >> 20
+            ))
+        })?;
+        Ok(())
     }
 
     fn spend(&mut self, n: usize) -> Result<(), ReadError> {
@@ -674,7 +694,7 @@ mod tests {
         let mut grid = Grid::default();
         grid.cells.insert((0, 0), "a".into());
         grid.cells.insert((1_048_575, 16_383), "z".into());
-        let mut budget = CellBudget::new(200_000);
+        let mut budget = CellBudget::new(200_000, usize::MAX);
         assert!(matches!(
             grid.into_rows("S", &mut budget),
             Err(ReadError::TooLarge(_))
@@ -699,6 +719,69 @@ mod tests {
         assert!(matches!(err, ReadError::TooLarge(_)), "{err:?}");
         // Trailing empty repeats, as LibreOffice writes them, are fine.
         assert!(check_ods_size(&zipsafe::tests::make_zip(&[("content.xml", br#"<t:table xmlns:t="t"><t:table-row><t:table-cell t:value-type="float"/><t:table-cell t:number-columns-repeated="16383"/></t:table-row><t:table-row t:number-rows-repeated="1048575"><t:table-cell t:number-columns-repeated="16384"/></t:table-row></t:table>"#)]), &Limits::default()).is_ok());
+    }
+
+    /// An `.xlsx` of one sheet `Form` with `sheet_data` and these shared strings.
+    fn xlsx(dimension: &str, sheet_data: &str, shared: &[String]) -> Vec<u8> {
+        let ct = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Form" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+        let wb_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>"#
+        );
+        let sst = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{}</sst>"#,
+            shared
+                .iter()
+                .map(|s| format!("<si><t>{s}</t></si>"))
+                .collect::<String>(),
+            n = shared.len()
+        );
+        zipsafe::tests::make_zip(&[
+            ("[Content_Types].xml", ct.as_bytes()),
+            ("_rels/.rels", rels.as_bytes()),
+            ("xl/workbook.xml", wb.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+            ("xl/sharedStrings.xml", sst.as_bytes()),
+        ])
+    }
+
+    /// Issue 16: one long shared string in every cell is a few kilobytes
+    /// stored and gigabytes read out; the text is counted while reading.
+    #[test]
+    fn a_long_shared_string_in_many_cells_is_refused_while_reading() {
+        let long = "x".repeat(32_000);
+        let rows: String = (1..=1_000)
+            .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+            .collect();
+        let bytes = xlsx("A1:A1000", &rows, &[long]);
+        match read(Format::Xlsx, "f.xlsx", &bytes, &Limits::default()) {
+            Err(ReadError::TooLarge(why)) => assert!(why.contains("MB of text"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Issue 16: a sheet that declares the whole grid as its dimension but
+    /// holds a few cells is read: cells that exist are counted, not declared ones.
+    #[test]
+    fn a_whole_grid_dimension_with_few_cells_is_read() {
+        let rows = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>"#;
+        let shared = [
+            "Name of care home",
+            "Dimension House",
+            "CQC registration number",
+            "1-123456789",
+        ]
+        .map(String::from);
+        let bytes = xlsx("A1:XFD1048576", rows, &shared);
+        let doc = read(Format::Xlsx, "f.xlsx", &bytes, &Limits::default()).unwrap();
+        let text = doc.plain_text();
+        assert!(
+            text.contains("Dimension House") && text.contains("1-123456789"),
+            "{text}"
+        );
     }
 
     #[test]

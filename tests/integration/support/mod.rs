@@ -127,6 +127,9 @@ pub struct Settings {
     /// `outbox.max_attempts`.
     pub max_attempts: u32,
     pub max_message_mb: usize,
+    pub max_attachment_mb: usize,
+    /// More keys of `[limits]` (e.g. `reader_timeout_seconds = 1`), one a line.
+    pub limits: String,
     pub retry_seconds: u64,
     /// The `[jobs]` section: every scheduled job is off unless a test turns it on,
     /// so that rounds do only what the test asks (a Monday would send the weekly summary).
@@ -149,6 +152,8 @@ impl Default for Settings {
             imap_port: None,
             max_attempts: 5,
             max_message_mb: 40,
+            max_attachment_mb: 30,
+            limits: String::new(),
             retry_seconds: 1,
             jobs: JOBS_OFF.to_string(),
             extra: String::new(),
@@ -295,6 +300,8 @@ bank_holidays_file = "{holidays}"
 
 [limits]
 max_message_mb = {max_mb}
+max_attachment_mb = {attachment_mb}
+{limits}
 
 [logging]
 level = "info"
@@ -318,6 +325,8 @@ format = "text"
                 .join("config/bank-holidays-england-and-wales.txt")
                 .display(),
             max_mb = settings.max_message_mb,
+            attachment_mb = settings.max_attachment_mb,
+            limits = settings.limits,
             jobs = settings.jobs,
             extra = settings.extra,
             imap_secret = auth_lines(settings.imap_auth, "SI_TEST_IMAP_PASSWORD"),
@@ -513,6 +522,11 @@ impl Daemon {
     }
 
     /// The daemon's log so far, without terminal colours.
+    /// The log file as written, escape codes and all.
+    pub fn log_raw(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     pub fn log_text(&self) -> String {
         let raw = std::fs::read_to_string(&self.log).unwrap_or_default();
         let mut out = String::with_capacity(raw.len());

@@ -444,3 +444,121 @@ fn one_font_pdf(base: &str, win_ansi: bool, content: &[u8]) -> Vec<u8> {
     doc.save_to(&mut out).expect("saves");
     out
 }
+
+/// A one-page fillable PDF: printed questions, answers only in the fields.
+fn fillable_pdf() -> Vec<u8> {
+    let content = "BT /F1 11 Tf 50 700 Td (Name:) Tj ET \
+                   BT /F1 11 Tf 50 670 Td (Role:) Tj ET \
+                   BT /F1 11 Tf 50 640 Td (IG Toolkit completed?) Tj ET \
+                   BT /F1 11 Tf 180 640 Td (Yes) Tj ET \
+                   BT /F1 11 Tf 240 640 Td (No) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm 5 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+         /Resources << /Font << /F1 11 0 R >> >> /Annots [6 0 R 7 0 R 8 0 R 10 0 R] >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Fields [6 0 R 7 0 R 9 0 R] >>".to_string(),
+        "<< /FT /Tx /T (name) /TU (Name) /V (Jane O\\220Brien) /Rect [120 695 350 712] /P 3 0 R /Subtype /Widget >>".to_string(),
+        "<< /FT /Tx /T (role) /V <FEFF004D0061006E0061006700650072> /Rect [120 665 350 682] /Subtype /Widget >>".to_string(),
+        "<< /Parent 9 0 R /AS /Yes /Rect [165 638 175 648] /P 3 0 R /Subtype /Widget >>".to_string(),
+        "<< /FT /Btn /T (ig) /V /Yes /Kids [8 0 R 10 0 R] >>".to_string(),
+        "<< /Parent 9 0 R /AS /Off /Rect [225 638 235 648] /P 3 0 R /Subtype /Widget >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn fillable_pdf_answers_stand_beside_their_questions() {
+    let doc = read_fixture(&fillable_pdf()).expect("the fillable PDF reads");
+    let text = doc.plain_text();
+    assert!(text.contains("Jane O’Brien"), "{text}");
+    assert!(text.contains("Manager"), "{text}");
+    let (form, _) = crate::form::extract::extract(&[doc]);
+    assert_eq!(form.applicant_name.as_deref(), Some("Jane O’Brien"));
+    assert_eq!(form.applicant_role.as_deref(), Some("Manager"));
+    assert_eq!(form.ig_toolkit_completed, Some(true));
+}
+
+/// A PDF of the given objects (numbered from 1, the first the catalogue)
+/// with a classic cross-reference table.
+fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend(o);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn nested(depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+/// Issue 16: nesting that would overflow lopdf's recursive parser is
+/// refused before it is parsed, in the objects and in a page's content.
+#[test]
+fn deeply_nested_pdfs_are_refused_not_a_stack_overflow() {
+    let catalog = b"<< /Type /Catalog /Pages 2 0 R >>".to_vec();
+    let pages = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec();
+    let in_object = pdf_of(&[
+        catalog.clone(),
+        pages.clone(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /X {} >>",
+            nested(100_000, "")
+        )
+        .into_bytes(),
+    ]);
+    let content = format!("BT /F1 12 Tf 72 700 Td {} TJ ET", nested(100_000, "(x)"));
+    let in_content = pdf_of(&[
+        catalog,
+        pages,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ]);
+    for bytes in [in_object, in_content] {
+        match read_fixture(&bytes) {
+            Err(ReadError::Corrupt(why)) => assert!(why.contains("nested more than 100"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

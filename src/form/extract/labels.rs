@@ -1,0 +1,444 @@
+//! Finding labels: where a question ends and its answer begins, in a line or a cell.
+
+use crate::form::fields::{Slot, is_label_word, match_label, match_label_how};
+use crate::form::{Guess, Origin};
+
+/// A label found at the start of a line or cell.
+pub(super) struct Split {
+    pub(super) slot: Slot,
+    /// What follows the label in the same line or cell, up to the next label
+    /// on the same line if there is one.
+    pub(super) inline: String,
+    /// The rest of the line from a second label on ("Name: Jane Smith  Role:
+    /// Manager" leaves "Role: Manager"), with the lines below it.
+    pub(super) more: Option<String>,
+    /// The label was read loosely (see [`match_label_how`]).
+    pub(super) loose: bool,
+}
+
+impl Split {
+    /// Where the answer stands, marked as a guess when the label was loose.
+    pub(super) fn origin(&self, source: &str, place: &str) -> Origin {
+        let origin = Origin::new(source, place);
+        if self.loose {
+            origin.guessed(Guess::LooseLabel)
+        } else {
+            origin
+        }
+    }
+
+    fn new((slot, loose): (Slot, bool), inline: String) -> Self {
+        match inner_label(&inline) {
+            Some(at) => Split {
+                slot,
+                inline: inline
+                    .get(..at)
+                    .unwrap_or("")
+                    .trim_end_matches(|c: char| c.is_whitespace() || "|;,–—".contains(c))
+                    .trim()
+                    .to_string(),
+                more: Some(inline.get(at..).unwrap_or("").trim().to_string()),
+                loose,
+            },
+            None => Split {
+                slot,
+                inline,
+                more: None,
+                loose,
+            },
+        }
+    }
+}
+
+/// Where a second label starts in the first line of an answer: "Jane Smith
+/// Role: Manager" gives the offset of "Role". The label must end with a
+/// colon; between it and the answer before it stands a wide gap, a tab, a
+/// bar or a semicolon, or else the label is made only of words that labels
+/// use and starts with a capital ("Jane Smith Email address: ...").
+fn inner_label(inline: &str) -> Option<usize> {
+    let first = inline.split('\n').next().unwrap_or("");
+    for (colon, _) in first.match_indices(':') {
+        let after = first.get(colon + 1..).unwrap_or("");
+        let before = first.get(..colon).unwrap_or("");
+        // A time (10:30) or a URL (https://) is no label's end.
+        if after.starts_with("//")
+            || (before.ends_with(|c: char| c.is_ascii_digit())
+                && after.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            continue;
+        }
+        if let Some(start) = label_start(before) {
+            return Some(start);
+        }
+    }
+    None
+}
+
+/// The start of a label that ends `segment`, leaving an answer before it.
+fn label_start(segment: &str) -> Option<usize> {
+    // After a clear separator, the longest label that matches.
+    let separators = ["\t", "   ", "  ", " | ", "|", "; ", " – ", " — "];
+    let mut cuts: Vec<usize> = separators
+        .iter()
+        .flat_map(|sep| segment.match_indices(sep).map(|(i, s)| i + s.len()))
+        .collect();
+    cuts.sort_unstable();
+    for &cut in &cuts {
+        let (value, label) = (
+            segment.get(..cut).unwrap_or(""),
+            segment.get(cut..).unwrap_or(""),
+        );
+        if has_answer(value)
+            && label.split_whitespace().count() <= 8
+            && match_label(label).is_some()
+        {
+            return Some(cut + (label.len() - label.trim_start().len()));
+        }
+    }
+    // At a plain space: the longest run of label words, capitalised.
+    let words: Vec<(usize, &str)> = segment
+        .split(' ')
+        .scan(0usize, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let mut start = None;
+    for &(at, word) in words.iter().rev().take(5) {
+        let bare: String = word
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        if !is_label_word(&bare) {
+            break;
+        }
+        if word.starts_with(char::is_uppercase) {
+            start = Some(at);
+        }
+    }
+    let start = start?;
+    let (value, label) = (segment.get(..start)?, segment.get(start..)?);
+    (has_answer(value) && match_label(label).is_some()).then_some(start)
+}
+
+fn has_answer(value: &str) -> bool {
+    value.chars().any(char::is_alphanumeric)
+}
+
+/// Answer hints printed in the question itself, not answers.
+pub(super) fn is_hint(text: &str) -> bool {
+    let t: String = text
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"()[].".contains(*c))
+        .collect();
+    matches!(
+        t.as_str(),
+        "y/n" | "yes/no" | "yesno" | "yorn" | "yes/no/na"
+    )
+}
+
+/// Text that continues a question rather than answering it.
+fn is_question_like(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    t.ends_with(':')
+        || t.ends_with('?')
+        || [
+            "if yes",
+            "if so",
+            "please",
+            "note",
+            "for further",
+            "(",
+            "see ",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// Removes URLs: Appendix 1 puts one inside a question, after a colon.
+fn without_urls(text: &str) -> String {
+    text.split(' ')
+        .filter(|t| !crate::form::normalise::is_link(t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Finds a label at the start of `text`. In a cell the whole first line may
+/// be the label; in running text a label needs a `:` or `?` after it (or a
+/// dash after a short label), so prose is not mistaken for questions.
+pub(super) fn split_label(text: &str, in_cell: bool) -> Option<Split> {
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let first = first.trim();
+    let rest = rest.trim();
+    let with_rest = |inline: &str| {
+        // A link printed in the question ("see: https://...") is no answer.
+        // So is the link before an answer typed after it ("see:
+        // https://www.igt.hscic.gov.uk/ Yes").
+        let inline = inline
+            .trim_start()
+            .split_inclusive(' ')
+            .skip_while(|t| crate::form::normalise::is_link(t) || t.trim().is_empty())
+            .collect::<String>();
+        let inline = if is_hint(&inline) || without_urls(&inline).trim().is_empty() {
+            ""
+        } else {
+            inline.trim()
+        };
+        match (inline.is_empty(), rest.is_empty()) {
+            (true, _) => rest.to_string(),
+            (false, true) => inline.to_string(),
+            (false, false) => format!("{inline}\n{rest}"),
+        }
+    };
+    let points: Vec<usize> = first
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, ':' | '?') && !first.get(i + 1..).is_some_and(|r| r.starts_with("//"))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for (n, &p) in points.iter().enumerate() {
+        let left = without_urls(first.get(..p).unwrap_or(""));
+        let left = left.as_str();
+        let right = first.get(p + 1..).unwrap_or("").trim();
+        let more = n + 1 < points.len();
+        if more && is_question_like(right) {
+            continue;
+        }
+        if let Some(found) = match_label_how(left) {
+            return Some(Split::new(found, with_rest(right)));
+        }
+    }
+    if in_cell && let Some((found, answer)) = label_then_answer(first) {
+        return Some(Split::new(found, with_rest(&answer)));
+    }
+    if in_cell {
+        return match_label_how(&without_urls(first)).map(|(slot, loose)| Split {
+            slot,
+            inline: rest.to_string(),
+            more: None,
+            loose,
+        });
+    }
+    // "Tel – 0113 496 0000"
+    for dash in [" – ", " - ", " — "] {
+        if let Some((left, right)) = first.split_once(dash)
+            && left.split_whitespace().count() <= 4
+            && let Some(found) = match_label_how(left)
+        {
+            return Some(Split::new(found, with_rest(right)));
+        }
+    }
+    None
+}
+
+/// A cell that holds its question and the answer typed after it, with no
+/// colon between ("Name Jane Smith", "Tel 0113 496 0000", "IG Toolkit
+/// completed Yes"): the shortest run of opening words that is a question
+/// and leaves an answer of the kind it asks for. A text answer must not
+/// start with a word that carries the question on ("Care home name Oak
+/// Lodge" is not the care home "name Oak Lodge").
+fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
+    if line.contains([':', '?']) {
+        return None;
+    }
+    let line = strip_trailing_hint(line);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // A question asked in words ("What benefits do you expect from") waits
+    // for its question mark; only a label is run into its answer.
+    const ASKING: [&str; 14] = [
+        "what", "how", "why", "do", "does", "is", "are", "have", "has", "would", "confirm",
+        "please", "if", "which",
+    ];
+    if words
+        .first()
+        .is_some_and(|w| ASKING.contains(&w.to_lowercase().as_str()))
+    {
+        return None;
+    }
+    // Read as labels are, small slips corrected ("adress"); once a word.
+    // Most cells open with no label at all: say so before reading words.
+    let opens_with_label = (1..words.len().min(9)).any(|k| {
+        words
+            .get(..k)
+            .and_then(|p| match_label_how(&p.join(" ")))
+            .is_some_and(|(_, loose)| !loose)
+    });
+    if !opens_with_label {
+        return None;
+    }
+    let label_word: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            let read = crate::form::fields::label_words(w);
+            !read.is_empty() && read.iter().all(|x| crate::form::fields::is_label_word(x))
+        })
+        .collect();
+    for k in 1..words.len().min(9) {
+        let Some(next) = words.get(k) else { break };
+        // A hint in brackets or after a dash belongs to the question,
+        // whatever follows ("Individual accounts – one row per owner").
+        if next.starts_with(['(', '[', '-', '–', '—']) {
+            return None;
+        }
+        let carries_on = label_word.get(k).copied().unwrap_or(false);
+        // "Home name & address", "mobile number": more question.
+        let joins_on = matches!(
+            next.to_lowercase().as_str(),
+            "&" | "and" | "or" | "/" | "+" | "of" | "for"
+        );
+        if joins_on || label_word.get(k..).unwrap_or_default().iter().all(|&l| l) {
+            continue;
+        }
+        let label = words.get(..k)?.join(" ");
+        let Some((slot, loose)) = match_label_how(&label) else {
+            continue;
+        };
+        if loose {
+            continue;
+        }
+        let answer = words.get(k..)?.join(" ");
+        let fits = match slot {
+            Slot::Field(crate::form::Field::Accounts) => false,
+            // A count typed after its label is a number, not the printed
+            // note under it.
+            Slot::Field(crate::form::Field::IndividualAccountsRequested) => {
+                crate::form::normalise::count(&answer).is_some()
+                    && answer.split_whitespace().count() <= 3
+            }
+            // A yes, or free text, must not be the next word of the question;
+            // a number or an address cannot be.
+            _ => match answer_fits(slot, &answer) {
+                Some(fits) if is_flag(slot) => fits && !carries_on,
+                Some(fits) => fits,
+                None => !carries_on,
+            },
+        };
+        if fits && !crate::form::template::is_printed(&answer) {
+            return Some(((slot, loose), answer));
+        }
+    }
+    None
+}
+
+/// A Yes/No question.
+pub(super) fn is_flag(slot: Slot) -> bool {
+    use crate::form::Field;
+    matches!(
+        slot,
+        Slot::Field(
+            Field::IgToolkitCompleted
+                | Field::HasExistingNhsmailAccounts
+                | Field::SecureExchangeRequired
+                | Field::SharedMailboxRequired
+        )
+    )
+}
+
+/// Whether `text` is the kind of answer `slot` asks for: a yes or a no, a
+/// telephone or CQC number, an email address. `None`
+/// for a question answered in free text, where any text will do.
+pub(super) fn answer_fits(slot: Slot, text: &str) -> Option<bool> {
+    use crate::form::Field;
+    use crate::form::normalise::yes_no;
+    let Slot::Field(field) = slot else {
+        return None;
+    };
+    Some(match field {
+        Field::IgToolkitCompleted
+        | Field::HasExistingNhsmailAccounts
+        | Field::SecureExchangeRequired
+        | Field::SharedMailboxRequired => yes_no(text).is_some(),
+        Field::CareHomeTelephone
+        | Field::CqcRegistrationNumber
+        | Field::SharedMailboxOwnerMobile => text.chars().filter(char::is_ascii_digit).count() >= 6,
+        Field::ApplicantEmail => text.contains('@'),
+        _ => return None,
+    })
+}
+
+/// A line that is a question and nothing else, with no colon ("Name",
+/// "Organisation telephone number", "Does your care home already hold any
+/// NHSmail accounts"): a label standing above its answer, as forms typed
+/// into Word paragraphs have them. Read only when the line below answers
+/// it (the caller checks), and never loosely, so that prose is not taken
+/// for a question.
+pub(super) fn label_alone(line: &str) -> Option<Split> {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    if t.is_empty() || t.contains(':') || t.ends_with('.') || words > 40 {
+        return None;
+    }
+    split_label(t, true).filter(|s| s.inline.is_empty() && !s.loose)
+}
+
+/// Every label on the first line of `text`, in order: all but the last
+/// hold only their own part of the line; the last holds the lines below.
+pub(super) fn split_all(text: &str, in_cell: bool) -> Vec<Split> {
+    let mut out = Vec::new();
+    let mut next = split_label(text, in_cell);
+    while let Some(mut split) = next {
+        next = split
+            .more
+            .take()
+            .and_then(|more| split_label(&more, in_cell));
+        out.push(split);
+        if out.len() >= 8 {
+            break;
+        }
+    }
+    out
+}
+
+/// A cell that is a question, not an answer: it ends with `:` or `?` (a
+/// hint such as "(Yes/No)" aside), or is a long question.
+pub(super) fn is_label_cell(text: &str) -> bool {
+    let first = text.split('\n').next().unwrap_or("").trim();
+    let stripped = strip_trailing_hint(first);
+    let ends = stripped.ends_with(':') || stripped.ends_with('?');
+    let long_question = first.split_whitespace().count() >= 6
+        && [
+            "do ", "does ", "have ", "confirm ", "number ", "what ", "please ", "are ", "is ",
+            "how ",
+        ]
+        .iter()
+        .any(|w| first.to_lowercase().starts_with(w));
+    (ends || long_question) && split_label(text, true).is_some() || colon_label(text)
+}
+
+/// A cell that opens with a label and a colon: "Role: Registered Manager".
+fn colon_label(text: &str) -> bool {
+    let first = text.split('\n').next().unwrap_or("");
+    // "Yes - preferred name: X" is an answer that holds a label.
+    let answered =
+        crate::form::normalise::yes_no(first.split([':', '-', '–']).next().unwrap_or("")).is_some();
+    !answered
+        && first.split_once(':').is_some_and(|(label, _)| {
+            label.split_whitespace().count() <= 8 && match_label(label).is_some()
+        })
+}
+
+fn strip_trailing_hint(text: &str) -> &str {
+    let mut t = text.trim();
+    loop {
+        let before = t;
+        for hint in ["(Yes/No)", "(Y/N)", "Y/N", "Yes/No", "(yes/no)", "(y/n)"] {
+            if let Some(s) = t.strip_suffix(hint) {
+                t = s.trim_end();
+            }
+        }
+        if t == before {
+            return t;
+        }
+    }
+}
+
+/// Appendix 1's printed notes ("Note: a maximum of 3 user accounts ...").
+pub(super) fn is_note(text: &str) -> bool {
+    let t = text.trim_start().to_lowercase();
+    t.starts_with("note:") || t.starts_with("note ") || t.starts_with("nb:")
+}

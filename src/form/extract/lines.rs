@@ -1,0 +1,307 @@
+//! Labelled values in running text: "Label: value" lines, questions answered on the lines below, tables laid out with tabs or spaces.
+
+use super::Candidate;
+use super::labels::{answer_fits, label_alone, split_all, split_label};
+use super::tables::row_candidates;
+use crate::form::accounts::is_heading_line;
+use crate::form::document::Cell;
+use crate::form::fields::Slot;
+use crate::form::{Field, template};
+
+pub(super) struct Line<'a> {
+    pub(super) text: &'a str,
+    pub(super) place: &'a str,
+}
+
+/// The last number in a place ("line 12"), to see blank lines between lines.
+fn place_number(place: &str) -> Option<usize> {
+    let digits: String = place
+        .chars()
+        .rev()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.chars().rev().collect::<String>().parse().ok()
+}
+
+fn gap_between(a: &Line, b: &Line) -> usize {
+    match (place_number(a.place), place_number(b.place)) {
+        (Some(x), Some(y)) if y > x => y - x - 1,
+        _ => 0,
+    }
+}
+
+fn is_sign_off(text: &str) -> bool {
+    crate::message::quotes::is_sign_off(text) || matches!(text.trim(), "--" | "-- ")
+}
+
+/// Fields whose answer may run over several lines.
+pub(super) fn is_multiline(slot: Slot) -> bool {
+    !matches!(
+        slot,
+        Slot::Field(
+            Field::ApplicantName
+                | Field::ApplicantRole
+                | Field::ApplicantEmail
+                | Field::CareHomeTelephone
+                | Field::CqcRegistrationNumber
+                | Field::IgToolkitCompleted
+                | Field::SharedMailboxName
+                | Field::SharedMailboxOwner
+                | Field::SharedMailboxOwnerMobile
+                | Field::CareHomeName
+        ) | Slot::Postcode
+    )
+}
+
+/// The accounts answer, which lists one owner a line.
+fn is_listing(slot: Slot) -> bool {
+    matches!(
+        slot,
+        Slot::Field(Field::Accounts | Field::IndividualAccountsRequested)
+    )
+}
+
+/// Whether a line below a label's answer carries on that answer: lists and
+/// addresses run on; free text given after the label does so only when
+/// indented or bulleted, so the next sentence of the email is not taken in.
+fn continues(slot: Slot, multi: bool, label_alone: bool, line: &str) -> bool {
+    if !multi {
+        return false;
+    }
+    let listing = is_listing(slot)
+        || matches!(
+            slot,
+            Slot::NameAndAddress
+                | Slot::Field(
+                    Field::CareHomeAddress
+                        | Field::ExistingNhsmailAddresses
+                        | Field::HasExistingNhsmailAccounts
+                        | Field::SharedMailboxRequired
+                )
+        );
+    let indented =
+        line.starts_with([' ', '\t']) || line.trim_start().starts_with(['-', '*', '•', '–']);
+    label_alone || listing || indented
+}
+
+pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candidate>) {
+    let mut i = 0;
+    while let Some(line) = lines.get(i) {
+        if is_columnar(line.text) {
+            i = tabbed_row(source, lines, i, out);
+            continue;
+        }
+        let (joined, used) = wrapped_question(lines, i);
+        let line = match used {
+            0 => line,
+            _ => lines.get(i + used).unwrap_or(line),
+        };
+        let text = joined.as_deref().unwrap_or(line.text);
+        let mut splits = split_all(text, false);
+        if splits.is_empty()
+            && let Some(alone) = label_alone(text)
+            && answered_below(lines, i + used, alone.slot)
+        {
+            splits.push(alone);
+        }
+        let Some(split) = splits.pop() else {
+            i += 1;
+            continue;
+        };
+        i += used;
+        for earlier in splits {
+            out.push(Candidate {
+                slot: earlier.slot,
+                origin: earlier.origin(source, line.place),
+                value: earlier.inline,
+                extras: Vec::new(),
+            });
+        }
+        let mut value: Vec<&str> = Vec::new();
+        let mut origin_place = line.place;
+        let mut j = i + 1;
+        let multi = is_multiline(split.slot);
+        let mut prev = line;
+        while let Some(next) = lines.get(j) {
+            let t = next.text.trim();
+            if is_listing(split.slot) && is_heading_line(t) {
+                prev = next;
+                j += 1;
+                continue;
+            }
+            let first_value = split.inline.is_empty() && value.is_empty();
+            let allowed_gap = if first_value { 1 } else { 0 };
+            let last = value.last().copied().unwrap_or(split.inline.as_str());
+            if t.is_empty()
+                || gap_between(prev, next) > allowed_gap
+                || split_label(t, false)
+                    .is_some_and(|s| !(is_listing(s.slot) && is_listing(split.slot)))
+                || is_sign_off(t)
+                || !(first_value
+                    || continues(split.slot, multi, split.inline.is_empty(), next.text)
+                    || wraps(split.slot, last, t))
+            {
+                break;
+            }
+            if first_value {
+                origin_place = next.place;
+            }
+            value.push(t);
+            prev = next;
+            j += 1;
+        }
+        let mut all = Vec::new();
+        if !split.inline.is_empty() {
+            all.push(split.inline.as_str());
+        }
+        all.extend(value);
+        out.push(Candidate {
+            slot: split.slot,
+            value: all.join("\n"),
+            extras: Vec::new(),
+            origin: split.origin(source, origin_place),
+        });
+        i = j;
+    }
+}
+
+/// The line below a label standing alone is its answer: close below it,
+/// no question itself, and the kind of answer the question asks for (a
+/// report's heading "Data Security and Protection Toolkit" over "Assessment
+/// Report" asks nothing).
+fn answered_below(lines: &[Line], i: usize, slot: Slot) -> bool {
+    let (Some(label), Some(next)) = (lines.get(i), lines.get(i + 1)) else {
+        return false;
+    };
+    let t = next.text.trim();
+    let fits = answer_fits(slot, t).unwrap_or(true);
+    fits && gap_between(label, next) <= 1
+        && !t.is_empty()
+        && split_label(t, false).is_none()
+        && label_alone(t).is_none()
+}
+
+/// A question printed over several lines ("Confirm that your care home has
+/// a regular requirement to exchange data" / "securely and why: Yes"): the
+/// joined question with its answer, and how many lines it took beyond the
+/// first. Joined only when the first line asks nothing by itself and reads
+/// as the form's printed words, or runs on into a line that starts in lower
+/// case.
+fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
+    let Some(first) = lines.get(i) else {
+        return (None, 0);
+    };
+    let head = first.text.trim();
+    if head.is_empty() || head.ends_with(['.', ':', '?']) || split_label(head, false).is_some() {
+        return (None, 0);
+    }
+    let mut joined = head.to_string();
+    for used in 1..=3 {
+        let Some(next) = lines.get(i + used) else {
+            break;
+        };
+        let t = next.text.trim();
+        if t.is_empty() || gap_between(lines.get(i + used - 1).unwrap_or(first), next) > 0 {
+            break;
+        }
+        let runs_on = t.starts_with(char::is_lowercase) || template::is_printed(&joined);
+        if !runs_on {
+            break;
+        }
+        joined = format!("{joined} {t}");
+        if t.contains([':', '?']) {
+            let alone = split_label(t, false);
+            let together = split_label(&joined, false);
+            return match (together, alone) {
+                (Some(_), None) => (Some(joined), used),
+                (Some(_), Some(_)) if t.starts_with(char::is_lowercase) => (Some(joined), used),
+                _ => (None, 0),
+            };
+        }
+    }
+    (None, 0)
+}
+
+/// A long answer wrapped onto the next line by the sender's mail program:
+/// free text whose line was long, or whose next line starts in lower case.
+fn wraps(slot: Slot, last: &str, next: &str) -> bool {
+    let free_text = matches!(
+        slot,
+        Slot::Field(
+            Field::SecureExchangeReason
+                | Field::SecureExchangeRequired
+                | Field::BusinessJustification
+                | Field::ExpectedBenefits
+        )
+    );
+    free_text
+        && !last.trim_end().ends_with(['.', '!', '?'])
+        && (last.chars().count() >= 60 || next.starts_with(char::is_lowercase))
+}
+
+/// A table pasted as text (Outlook's plain-text copy of an HTML table):
+/// cells split by tabs, a multi-line last cell running on in the lines
+/// below. Returns the index of the next line to read.
+fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) -> usize {
+    let Some(line) = lines.get(i) else {
+        return i + 1;
+    };
+    let mut cells: Vec<Cell> = columns(line.text)
+        .into_iter()
+        .enumerate()
+        .map(|(n, t)| Cell::new(t.trim(), format!("{}, cell {}", line.place, n + 1)))
+        .collect();
+    let mut j = i + 1;
+    let mut prev = line;
+    while let Some(next) = lines.get(j) {
+        let t = next.text.trim();
+        if t.is_empty()
+            || is_columnar(next.text)
+            || gap_between(prev, next) > 0
+            || is_sign_off(t)
+            || split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot))
+        {
+            break;
+        }
+        if let Some(last) = cells.iter_mut().rev().find(|c| !c.text.is_empty()) {
+            last.text.push('\n');
+            last.text.push_str(t);
+        }
+        prev = next;
+        j += 1;
+    }
+    let _ = row_candidates(source, &cells, None, out);
+    j
+}
+
+/// The gap between columns when a table is laid out as text: a tab, or
+/// three or more spaces inside the line (not its indentation).
+const COLUMN_GAP: &str = "   ";
+
+fn is_columnar(text: &str) -> bool {
+    text.contains('\t') || text.trim().contains(COLUMN_GAP)
+}
+
+fn columns(text: &str) -> Vec<&str> {
+    text.trim()
+        .split('\t')
+        .flat_map(|part| part.split(COLUMN_GAP))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Labels that appear inside an answer ("Preferred mailbox name: X" under
+/// the shared mailbox question, "Business justification:" under accounts).
+fn is_sub_answer(slot: Slot) -> bool {
+    matches!(
+        slot,
+        Slot::Field(
+            Field::SharedMailboxName
+                | Field::SharedMailboxOwner
+                | Field::SharedMailboxOwnerMobile
+                | Field::BusinessJustification
+        )
+    )
+}
