@@ -60,6 +60,14 @@ static RULES: &[Rule] = &[
         f(Field::BusinessJustification),
         &[&["justification", "justify", "business case"]],
     ),
+    // "Reason for more than 3 accounts", "Why do you need more than three?"
+    rule(
+        f(Field::BusinessJustification),
+        &[
+            &["reason", "reasons", "why"],
+            &["more than", "over", "extra", "additional"],
+        ],
+    ),
     rule(f(Field::ExpectedBenefits), &[&["benefit", "benefits"]]),
     Rule {
         slot: f(Field::SharedMailboxRequired),

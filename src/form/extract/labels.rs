@@ -28,6 +28,7 @@ impl Split {
     }
 
     fn new((slot, loose): (Slot, bool), inline: String) -> Self {
+        let inline = without_printed_first_line(inline);
         match inner_label(&inline) {
             Some(at) => Split {
                 slot,
@@ -55,6 +56,20 @@ impl Split {
 /// colon; between it and the answer before it stands a wide gap, a tab, a
 /// bar or a semicolon, or else the label is made only of words that labels
 /// use and starts with a capital ("Jane Smith Email address: ...").
+/// The answer less the rest of the printed question on the label's own
+/// line ("Do you require a shared mailbox? If yes, please state the
+/// preferred mailbox name ..."): the question goes on, the answer is below.
+fn without_printed_first_line(inline: String) -> String {
+    let (first, rest) = inline.split_once('\n').unwrap_or((&inline, ""));
+    let left = crate::form::template::strip(first);
+    // A tick alone ("✓") has no words to be printed.
+    let worded = first.chars().any(char::is_alphanumeric);
+    if !worded || left.chars().any(char::is_alphanumeric) {
+        return inline;
+    }
+    rest.trim().to_string()
+}
+
 fn inner_label(inline: &str) -> Option<usize> {
     let first = inline.split('\n').next().unwrap_or("");
     for (colon, _) in first.match_indices(':') {
@@ -285,7 +300,11 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         if next.starts_with(['(', '[', '-', '–', '—']) {
             return None;
         }
-        let carries_on = label_word.get(k).copied().unwrap_or(false);
+        // "Reason for more than 3 accounts": a number the question counts
+        // carries it on too.
+        let counted = next.chars().all(|c| c.is_ascii_digit())
+            && label_word.get(k + 1).copied().unwrap_or(false);
+        let carries_on = label_word.get(k).copied().unwrap_or(false) || counted;
         // "Home name & address", "mobile number": more question.
         let joins_on = matches!(
             next.to_lowercase().as_str(),
@@ -312,11 +331,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
             }
             // A yes, or free text, must not be the next word of the question;
             // a number or an address cannot be.
-            _ => match answer_fits(slot, &answer) {
-                Some(fits) if is_flag(slot) => fits && !carries_on,
-                Some(fits) => fits,
-                None => !carries_on,
-            },
+            _ => answer_fits(slot, &answer).unwrap_or(true) && !carries_on,
         };
         if fits && !crate::form::template::is_printed(&answer) {
             return Some(((slot, loose), answer));
@@ -370,10 +385,31 @@ pub(super) fn answer_fits(slot: Slot, text: &str) -> Option<bool> {
 pub(super) fn label_alone(line: &str) -> Option<Split> {
     let t = line.trim();
     let words = t.split_whitespace().count();
-    if t.is_empty() || t.contains(':') || t.ends_with('.') || words > 40 {
+    // A full stop ends a sentence of prose, but a short label may end in an
+    // abbreviation's ("CQC no.", "Tel.").
+    let abbreviated = t
+        .trim_end_matches('.')
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| w.chars().count() <= 3);
+    let sentence = t.ends_with('.') && (words > 3 || !abbreviated);
+    if t.is_empty() || t.contains(':') || sentence || words > 40 {
         return None;
     }
     split_label(t, true).filter(|s| s.inline.is_empty() && !s.loose)
+}
+
+/// A line of a typed form that runs its label into its answer with nothing
+/// between ("Full name Amanda Patel", "Tel 0113 496 0000"), as a PDF or a
+/// pasted table cell gives it. Read as a cell is, but only on a short line
+/// that is not a sentence, so that prose is not taken for a form.
+pub(super) fn label_run_on(line: &str) -> Option<Split> {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    if !(2..=16).contains(&words) || t.ends_with(['.', '!']) {
+        return None;
+    }
+    label_then_answer(t).map(|(found, answer)| Split::new(found, answer))
 }
 
 /// Every label on the first line of `text`, in order: all but the last

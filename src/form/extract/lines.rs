@@ -1,7 +1,7 @@
 //! Labelled values in running text: "Label: value" lines, questions answered on the lines below, tables laid out with tabs or spaces.
 
 use super::Candidate;
-use super::labels::{answer_fits, label_alone, split_all, split_label};
+use super::labels::{answer_fits, is_note, label_alone, label_run_on, split_all, split_label};
 use super::tables::row_candidates;
 use crate::form::accounts::is_heading_line;
 use crate::form::document::Cell;
@@ -104,6 +104,10 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
             && answered_below(lines, i + used, alone.slot)
         {
             splits.push(alone);
+        } else if splits.is_empty()
+            && let Some(run_on) = label_run_on(text)
+        {
+            splits.push(run_on);
         }
         let Some(split) = splits.pop() else {
             i += 1;
@@ -131,6 +135,11 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 continue;
             }
             let first_value = split.inline.is_empty() && value.is_empty();
+            if first_value && j - i <= MAX_NOTE_LINES && is_printed_note(t) {
+                prev = next;
+                j += 1;
+                continue;
+            }
             let allowed_gap = if first_value { 1 } else { 0 };
             let last = value.last().copied().unwrap_or(split.inline.as_str());
             if t.is_empty()
@@ -138,6 +147,9 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 || split_label(t, false)
                     .is_some_and(|s| !(is_listing(s.slot) && is_listing(split.slot)))
                 || is_sign_off(t)
+                || (!first_value
+                    && (label_alone(t).is_some_and(|s| answered_below(lines, j, s.slot))
+                        || label_run_on(t).is_some()))
                 || !(first_value
                     || continues(split.slot, multi, split.inline.is_empty(), next.text)
                     || wraps(split.slot, last, t))
@@ -169,17 +181,52 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
 /// The line below a label standing alone is its answer: close below it,
 /// no question itself, and the kind of answer the question asks for (a
 /// report's heading "Data Security and Protection Toolkit" over "Assessment
-/// Report" asks nothing).
+/// Report" asks nothing). An answer that reads like a question ("To send
+/// care plans securely") still answers, unless it has an answer of its own
+/// below it.
 fn answered_below(lines: &[Line], i: usize, slot: Slot) -> bool {
-    let (Some(label), Some(next)) = (lines.get(i), lines.get(i + 1)) else {
+    answered_within(lines, i, slot, 2)
+}
+
+fn answered_within(lines: &[Line], i: usize, slot: Slot, depth: u8) -> bool {
+    let Some(mut label) = lines.get(i) else {
         return false;
     };
+    let mut n = i + 1;
+    // The form's printed note under a question stands between it and the answer.
+    while let Some(line) = lines.get(n)
+        && n - i <= MAX_NOTE_LINES
+        && is_printed_note(line.text)
+        && gap_between(label, line) <= 1
+    {
+        label = line;
+        n += 1;
+    }
+    let Some(next) = lines.get(n) else {
+        return false;
+    };
+    let i = n - 1;
     let t = next.text.trim();
     let fits = answer_fits(slot, t).unwrap_or(true);
+    let asks = |t: &str| match label_alone(t) {
+        Some(s) => depth == 0 || answered_within(lines, i + 1, s.slot, depth - 1),
+        None => false,
+    };
     fits && gap_between(label, next) <= 1
         && !t.is_empty()
         && split_label(t, false).is_none()
-        && label_alone(t).is_none()
+        && !asks(t)
+}
+
+/// How many lines of printed note may stand between a question and its answer.
+const MAX_NOTE_LINES: usize = 3;
+
+/// A note or guidance text printed under a question ("Note: a maximum of 3
+/// user accounts will be provided ..."), never its answer.
+fn is_printed_note(text: &str) -> bool {
+    let t = text.trim();
+    let asks = || split_label(t, false).is_some() || label_alone(t).is_some();
+    !t.is_empty() && (is_note(t) || (template::is_printed(t) && !asks()))
 }
 
 /// A question printed over several lines ("Confirm that your care home has

@@ -58,7 +58,11 @@ fn join_wrapped_questions(rows: &[Vec<Cell>]) -> Option<Vec<Vec<Cell>>> {
     let ends = |t: &str| t.ends_with([':', '?']);
     let labels: Vec<String> = rows.iter().filter_map(label).collect();
     let ended = labels.iter().filter(|t| ends(t)).count();
-    if labels.len() < 4 || ended < 2 || ended == labels.len() {
+    // Questions with answers beside them: in a one-column table of
+    // questions over answers, an answer is no piece of a question.
+    let filled = |row: &Vec<Cell>| row.iter().filter(|c| !c.text.trim().is_empty()).count();
+    let beside = rows.iter().filter(|row| filled(row) >= 2).count();
+    if labels.len() < 4 || ended < 2 || ended == labels.len() || beside < 2 {
         return None;
     }
     // A fragment carries on into the next row when that row starts in lower
@@ -184,7 +188,7 @@ pub(super) fn row_candidates(
             value_col = next_col;
             (next.text.trim().to_string(), next.place.clone())
         } else if cells.len() == 1 {
-            let found = value_below(col, below);
+            let found = value_below(split.slot, col, below);
             took_below = found.is_some();
             found.unwrap_or_default()
         } else {
@@ -385,7 +389,7 @@ fn continue_answer(row: &[Cell], last: Option<&mut Candidate>) -> bool {
 }
 
 /// A label alone in its row, answered in the cell below it.
-fn value_below(col: usize, below: Option<&Vec<Cell>>) -> Option<(String, String)> {
+fn value_below(slot: Slot, col: usize, below: Option<&Vec<Cell>>) -> Option<(String, String)> {
     let below = below?;
     // A row of its own question and answer ("Tel | 0113 ...") is no answer.
     if meaningful_cells(below).len() > 1 {
@@ -396,10 +400,23 @@ fn value_below(col: usize, below: Option<&Vec<Cell>>) -> Option<(String, String)
     // An answer may share words with a question ("CQC 1-370605640", "Less
     // time on the phone"); only a cell that is plainly a question is one.
     let printed_note = is_note(t) && template::strip(t).is_empty();
-    if t.is_empty() || printed_note || looks_like_question(t) {
+    if t.is_empty() || printed_note || looks_like_question(t) || opens_another_question(slot, t) {
         return None;
     }
     Some((t.to_string(), cell.place.clone()))
+}
+
+/// A cell that opens with the words of a question other than `slot`'s
+/// ("Shared mailbox If yes, please state ... Yes"): that question and its
+/// answer, not the answer to the label above. An answer that only shares a
+/// word with a question further in ("Less time on the phone") opens with
+/// no question's words.
+fn opens_another_question(slot: Slot, t: &str) -> bool {
+    let first = t.split_whitespace().next().unwrap_or("");
+    let opens_with_label_word = crate::form::fields::label_words(first)
+        .first()
+        .is_some_and(|w| crate::form::fields::is_label_word(w));
+    opens_with_label_word && split_label(t, true).is_some_and(|s| !s.loose && s.slot != slot)
 }
 
 /// A cell that asks rather than answers: a label with its colon or
@@ -537,16 +554,15 @@ fn is_side_column(heading: &str) -> bool {
     )
 }
 
-/// A row the template printed as an example ("e.g. Joe Bloggs | ..."), or
-/// the table's header printed again.
-/// A cell that is only the label of a question other than the accounts.
+/// A cell that is the label of a question other than the accounts, alone
+/// or with its yes or no beside it ("Would you like a shared mailbox? no").
 fn asks_another_question(text: &str) -> bool {
     let t = text.trim();
-    if t.is_empty() || t.contains('\n') || t.split_whitespace().count() > 8 {
+    if t.is_empty() || t.contains('\n') || t.split_whitespace().count() > 12 {
         return false;
     }
     split_label(t, true).is_some_and(|s| {
-        s.inline.is_empty()
+        (s.inline.is_empty() || is_flag(s.slot))
             && !s.loose
             && !matches!(
                 s.slot,
@@ -555,6 +571,8 @@ fn asks_another_question(text: &str) -> bool {
     })
 }
 
+/// A row the template printed as an example ("e.g. Joe Bloggs | ..."), or
+/// the table's header printed again.
 fn is_example_or_header(row: &[Cell]) -> bool {
     let first = row.iter().map(|c| c.text.trim()).find(|t| !t.is_empty());
     first.is_some_and(|t| {

@@ -644,3 +644,106 @@ fn questions_wrapped_down_their_column_with_the_answer_beside_the_first_row() {
         Some("Secure email instead of fax")
     );
 }
+
+#[test]
+fn the_rest_of_a_printed_question_on_its_line_is_no_answer() {
+    let t = "Do you require a shared mailbox for your care home? If yes, please state \
+             the preferred mailbox name (it may not be possible to use the exact name requested).";
+    let splits = super::labels::split_all(t, true);
+    assert_eq!(splits.len(), 1);
+    assert_eq!(splits[0].slot, Slot::Field(Field::SharedMailboxRequired));
+    assert_eq!(splits[0].inline, "");
+    let with_answer = format!("{t}\nYes\nPreferred mailbox name: OakLeeds");
+    let split = super::labels::split_label(&with_answer, true).expect("a label");
+    assert!(split.inline.starts_with("Yes"), "{:?}", split.inline);
+}
+
+#[test]
+fn short_labels_above_their_answers_end_a_long_answer() {
+    // A PDF's text: each label alone over its answer, the address over
+    // several lines, a printed note between a question and its answer.
+    let doc = body(
+        "Name\nAnn Lee\nHome name & address\nOak Lodge\n1 Oak Road\nLeeds\nLS1 1AA\nTel\n0113 496 0000\n\
+         CQC no.\n1-123456789\nSecure exchange required\nyes\nReason\nTo send care plans to the district nurses securely\n\
+         Shared mailbox\nNote: The sponsoring organisation's short name will automatically preface the shared mailbox\n\
+         email address.\nNo thanks\nBenefits\nFaster letters",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.applicant_name.as_deref(), Some("Ann Lee"));
+    assert_eq!(form.care_home_name.as_deref(), Some("Oak Lodge"));
+    assert_eq!(
+        form.care_home_address.as_deref(),
+        Some("1 Oak Road, Leeds, LS1 1AA")
+    );
+    assert_eq!(form.care_home_telephone.as_deref(), Some("0113 496 0000"));
+    assert_eq!(form.cqc_registration_number.as_deref(), Some("1-123456789"));
+    assert_eq!(form.secure_exchange_required, Some(true));
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("To send care plans to the district nurses securely")
+    );
+    assert_eq!(form.shared_mailbox_required, Some(false));
+    assert_eq!(form.expected_benefits.as_deref(), Some("Faster letters"));
+}
+
+#[test]
+fn labels_run_into_their_answers_on_lines_of_a_typed_form() {
+    let doc = body(
+        "Care home address\n40 Rose Street\nIlkley\nExpected benefits Less time chasing letters\n\
+         Full name Amanda Patel\nJob title Deputy Manager\nCare home phone number 0113 496 0925",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.care_home_address.as_deref(),
+        Some("40 Rose Street, Ilkley")
+    );
+    assert_eq!(
+        form.expected_benefits.as_deref(),
+        Some("Less time chasing letters")
+    );
+    assert_eq!(form.applicant_name.as_deref(), Some("Amanda Patel"));
+    assert_eq!(form.applicant_role.as_deref(), Some("Deputy Manager"));
+    assert_eq!(form.care_home_telephone.as_deref(), Some("0113 496 0925"));
+    // Prose is no form.
+    let (prose, _) = extract(&[body(
+        "Please find attached our completed form.\nOur manager will be away next week.",
+    )]);
+    assert_eq!(prose.applicant_role, None);
+}
+
+#[test]
+fn a_one_column_table_of_questions_over_answers_joins_no_answer_to_a_question() {
+    let doc = table(&[
+        &[
+            "Confirm that your care home has a regular requirement to exchange data securely and why",
+        ],
+        &["yes, Medication queries with the pharmacy"],
+        &["Do you require a shared mailbox for your care home?"],
+        &["no"],
+        &["Does your care home already hold any NHSmail accounts?"],
+        &["No"],
+        &["What benefits do you expect from using NHSmail?"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.secure_exchange_required, Some(true));
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("Medication queries with the pharmacy")
+    );
+    assert_eq!(form.shared_mailbox_required, Some(false));
+    assert_eq!(form.has_existing_nhsmail_accounts, Some(false));
+}
+
+#[test]
+fn an_accounts_table_ends_at_a_reworded_justification_or_a_question_answered_beside() {
+    let doc = table(&[
+        &["Name", "Preferred account name", "Mobile number"],
+        &["Amanda Patel", "amanda.patel", "07700 900874"],
+        &["Reason for more than 3 accounts", "", ""],
+        &["Would you like a shared mailbox? no", "", ""],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.accounts.len(), 1);
+    assert_eq!(form.business_justification, None);
+    assert_eq!(form.shared_mailbox_required, Some(false));
+}
