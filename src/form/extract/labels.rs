@@ -321,6 +321,16 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
             continue;
         }
         let answer = words.get(k..)?.join(" ");
+        // "The home has 80 beds": a sentence goes on; a typed answer after a
+        // capitalised label starts as the label does.
+        let goes_on = answer.starts_with(char::is_lowercase)
+            && words
+                .first()
+                .is_some_and(|w| w.starts_with(char::is_uppercase))
+            && answer_fits(slot, &answer).is_none();
+        if goes_on || is_job_title_of(slot, &answer) {
+            continue;
+        }
         let fits = match slot {
             Slot::Field(crate::form::Field::Accounts) => false,
             // A count typed after its label is a number, not the printed
@@ -338,6 +348,43 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         }
     }
     None
+}
+
+/// Words that make a job title: "Care Home Manager" is a role, not the
+/// care home called "Manager".
+const JOB_WORDS: &[&str] = &[
+    "manager",
+    "deputy",
+    "assistant",
+    "lead",
+    "director",
+    "administrator",
+    "coordinator",
+    "co-ordinator",
+    "owner",
+    "proprietor",
+    "nurse",
+    "officer",
+    "head",
+    "senior",
+    "registered",
+    "clinical",
+    "operations",
+    "office",
+    "general",
+];
+
+/// An answer to the care home's name that is a job title's words alone.
+fn is_job_title_of(slot: Slot, answer: &str) -> bool {
+    use crate::form::Field;
+    let naming = matches!(
+        slot,
+        Slot::Field(Field::CareHomeName) | Slot::NameAndAddress
+    );
+    naming
+        && answer
+            .split_whitespace()
+            .all(|w| JOB_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 /// A Yes/No question.

@@ -1,7 +1,9 @@
 //! Labelled values in tables: a label beside or above its answer, a row of labels over a row of answers, accounts tables.
 
 use super::Candidate;
-use super::labels::{is_flag, is_label_cell, is_note, label_alone, split_all, split_label};
+use super::labels::{
+    answer_fits, is_flag, is_label_cell, is_note, label_alone, split_all, split_label,
+};
 use super::lines::is_multiline;
 use crate::form::document::Cell;
 use crate::form::fields::{AccountColumn, Slot, account_column};
@@ -406,17 +408,27 @@ fn value_below(slot: Slot, col: usize, below: Option<&Vec<Cell>>) -> Option<(Str
     Some((t.to_string(), cell.place.clone()))
 }
 
-/// A cell that opens with the words of a question other than `slot`'s
-/// ("Shared mailbox If yes, please state ... Yes"): that question and its
-/// answer, not the answer to the label above. An answer that only shares a
-/// word with a question further in ("Less time on the phone") opens with
-/// no question's words.
+/// A cell whose first line is a question other than `slot`'s, asked
+/// alone ("Shared mailbox If yes, please state ..." over "Yes"): that
+/// question and its answer, not the answer to the label above. An answer
+/// that only shares a word with a question further in ("Less time on the
+/// phone") opens with no question's words, and a single word that could
+/// be a label run into an answer ("Home Manager", a role) is one only when
+/// what follows is plainly that question's kind of answer ("Tel 0113 ...").
 fn opens_another_question(slot: Slot, t: &str) -> bool {
-    let first = t.split_whitespace().next().unwrap_or("");
+    let first_line = t.lines().next().unwrap_or("");
+    let first = first_line.split_whitespace().next().unwrap_or("");
     let opens_with_label_word = crate::form::fields::label_words(first)
         .first()
         .is_some_and(|w| crate::form::fields::is_label_word(w));
-    opens_with_label_word && split_label(t, true).is_some_and(|s| !s.loose && s.slot != slot)
+    let Some(s) = split_label(first_line, true).filter(|s| !s.loose && s.slot != slot) else {
+        return false;
+    };
+    let asked = first_line.contains([':', '?'])
+        || s.inline.is_empty()
+        || first_line.split_whitespace().count() - s.inline.split_whitespace().count() >= 2
+        || answer_fits(s.slot, &s.inline) == Some(true);
+    opens_with_label_word && asked
 }
 
 /// A cell that asks rather than answers: a label with its colon or
@@ -436,7 +448,14 @@ fn looks_like_question(t: &str) -> bool {
         "why", "what", "how", "do", "does", "is", "are", "have", "has", "would", "confirm",
         "number", "please", "if",
     ];
-    OPENERS.contains(&first.as_str()) || t.split_whitespace().count() <= 4
+    OPENERS.contains(&first.as_str()) || (t.split_whitespace().count() <= 4 && all_label_words(t))
+}
+
+/// Every word of `t` is a word questions are made of: "Email address" is a
+/// question's words, "Home Manager" (a role) is not.
+fn all_label_words(t: &str) -> bool {
+    let words = crate::form::fields::label_words(t);
+    !words.is_empty() && words.iter().all(|w| crate::form::fields::is_label_word(w))
 }
 
 /// Six digits or more in a row: a number, a telephone, a CQC ID; no

@@ -747,3 +747,25 @@ fn an_accounts_table_ends_at_a_reworded_justification_or_a_question_answered_bes
     assert_eq!(form.business_justification, None);
     assert_eq!(form.shared_mailbox_required, Some(false));
 }
+
+#[test]
+fn a_role_or_a_sentence_that_shares_a_question_word_is_an_answer() {
+    let doc = table(&[
+        &["Role"],
+        &["Care Home Manager"],
+        &["Organisation name"],
+        &["Oak Lodge"],
+        &["Business justification"],
+        &["The home has 80 beds and two deputy managers"],
+        &["Email address"],
+        &["ann@oak.example.org"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.applicant_role.as_deref(), Some("Care Home Manager"));
+    assert_eq!(form.care_home_name.as_deref(), Some("Oak Lodge"));
+    assert_eq!(
+        form.business_justification.as_deref(),
+        Some("The home has 80 beds and two deputy managers")
+    );
+    assert_eq!(form.applicant_email.as_deref(), Some("ann@oak.example.org"));
+}
