@@ -413,6 +413,19 @@ static VOCABULARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     words
 });
 
+/// A word that the labels of `slot` use ("name" for the care home's name,
+/// "benefits" for the benefits), lower case: a word after a label that
+/// carries that question on rather than starting its answer.
+pub fn is_word_of(slot: Slot, word: &str) -> bool {
+    FILLER.contains(&word)
+        || RULES
+            .iter()
+            .filter(|r| r.slot == slot)
+            .flat_map(|r| r.groups.iter().flat_map(|g| g.iter()))
+            .flat_map(|p| p.split(' '))
+            .any(|w| w == word)
+}
+
 /// A word that labels use ("telephone", "number", "your"), lower case.
 pub fn is_label_word(word: &str) -> bool {
     FILLER.contains(&word) || VOCABULARY.binary_search(&word).is_ok()

@@ -269,11 +269,14 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         "what", "how", "why", "do", "does", "is", "are", "have", "has", "would", "confirm",
         "please", "if", "which",
     ];
+    // The form's own questions are asked without one ("Confirm that you
+    // have completed the IG Toolkit Yes"): there the printed words say
+    // where the question ends.
     if words
         .first()
         .is_some_and(|w| ASKING.contains(&w.to_lowercase().as_str()))
     {
-        return None;
+        return printed_question_then_answer(&words);
     }
     // Read as labels are, small slips corrected ("adress"); once a word.
     // Most cells open with no label at all: say so before reading words.
@@ -281,7 +284,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         words
             .get(..k)
             .and_then(|p| match_label_how(&p.join(" ")))
-            .is_some_and(|(_, loose)| !loose)
+            .is_some()
     });
     if !opens_with_label {
         return None;
@@ -304,7 +307,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         // carries it on too.
         let counted = next.chars().all(|c| c.is_ascii_digit())
             && label_word.get(k + 1).copied().unwrap_or(false);
-        let carries_on = label_word.get(k).copied().unwrap_or(false) || counted;
+        let carries_on = counted || carries_on(&words, k, &label_word);
         // "Home name & address", "mobile number": more question.
         let joins_on = matches!(
             next.to_lowercase().as_str(),
@@ -317,10 +320,11 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         let Some((slot, loose)) = match_label_how(&label) else {
             continue;
         };
-        if loose {
+        let answer = words.get(k..)?.join(" ");
+        // A label read loosely ("Rol") is run into only a plain answer.
+        if loose && answer_fits(slot, &answer) == Some(false) {
             continue;
         }
-        let answer = words.get(k..)?.join(" ");
         // "The home has 80 beds": a sentence goes on; a typed answer after a
         // capitalised label starts as the label does.
         let goes_on = answer.starts_with(char::is_lowercase)
@@ -349,6 +353,58 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
     }
     None
 }
+
+/// Whether the word at `k` goes on with the question that the words before
+/// it ask: a word of that question's labels ("Organisation name"), or one
+/// that makes another question of them ("Organisation telephone"). A label
+/// word that asks nothing new starts the answer ("Benefits Secure email
+/// instead of fax").
+fn carries_on(words: &[&str], k: usize, label_word: &[bool]) -> bool {
+    if !label_word.get(k).copied().unwrap_or(false) {
+        return false;
+    }
+    let (Some(before), Some(longer)) = (words.get(..k), words.get(..=k)) else {
+        return false;
+    };
+    let Some((slot, _)) = match_label_how(&before.join(" ")) else {
+        return true;
+    };
+    let word = crate::form::fields::label_words(words.get(k).copied().unwrap_or(""));
+    let of_this = word
+        .iter()
+        .all(|w| crate::form::fields::is_word_of(slot, w));
+    of_this || match_label_how(&longer.join(" ")).is_some_and(|(other, _)| other != slot)
+}
+
+/// The form's printed question run into its answer ("Confirm that you have
+/// completed the IG Toolkit Yes (2024)"): the longest opening run of words
+/// that is printed text and a label, and after it the kind of answer the
+/// question asks for.
+fn printed_question_then_answer(words: &[&str]) -> Option<((Slot, bool), String)> {
+    use crate::form::template::is_printed;
+    for k in (2..words.len().min(MAX_PRINTED_QUESTION)).rev() {
+        let (Some(question), Some(rest)) = (words.get(..k), words.get(k..)) else {
+            continue;
+        };
+        let question = question.join(" ");
+        let answer = rest.join(" ");
+        if !is_printed(&question) || is_printed(&answer) {
+            continue;
+        }
+        let Some((slot, loose)) = match_label_how(&question) else {
+            continue;
+        };
+        // Where a free-text question ends cannot be told without its
+        // mark; a yes, a number or an address plainly starts the answer.
+        if answer_fits(slot, &answer) == Some(true) {
+            return Some(((slot, loose), answer));
+        }
+    }
+    None
+}
+
+/// The longest question of Appendix 1, in words, with room for its hint.
+const MAX_PRINTED_QUESTION: usize = 40;
 
 /// Words that make a job title: "Care Home Manager" is a role, not the
 /// care home called "Manager".

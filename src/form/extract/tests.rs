@@ -769,3 +769,33 @@ fn a_role_or_a_sentence_that_shares_a_question_word_is_an_answer() {
     );
     assert_eq!(form.applicant_email.as_deref(), Some("ann@oak.example.org"));
 }
+
+#[test]
+fn a_label_read_through_a_slip_or_a_printed_question_runs_into_its_answer() {
+    let doc = table(&[
+        &["Name Zoë Ward"],
+        &["Rol Office Manager"],
+        &["E-mail adress zoe.ward@greenacres.example.co.uk"],
+        &["Confirm that you have completed the IG Tooklit Yes (published March)"],
+        &["Benefits Secure email instead of fax"],
+        &["Organisation telephone number 020 7946 0939"],
+    ]);
+    let (form, prov) = extract(&[doc]);
+    assert_eq!(form.applicant_role.as_deref(), Some("Office Manager"));
+    assert_eq!(
+        form.applicant_email.as_deref(),
+        Some("zoe.ward@greenacres.example.co.uk")
+    );
+    assert_eq!(form.ig_toolkit_completed, Some(true));
+    assert_eq!(
+        form.expected_benefits.as_deref(),
+        Some("Secure email instead of fax")
+    );
+    assert_eq!(form.care_home_telephone.as_deref(), Some("020 7946 0939"));
+    assert_eq!(form.care_home_name, None);
+    // A label read through a slip is a guess for an administrator to check.
+    assert!(
+        prov.get(&Field::ApplicantRole)
+            .is_some_and(|o| o.guess.is_some())
+    );
+}
