@@ -10,11 +10,38 @@ const LEAD: f32 = 13.0;
 /// Lines placed on pages: (x, text) at successive heights.
 pub struct Page(Vec<Vec<(f32, String)>>);
 
-fn wrap(s: &str, width: usize) -> Vec<String> {
+/// Helvetica's advance widths (thousandths of the font size) for printable
+/// ASCII, from its published font metrics; other characters count as an
+/// "n". Lines are wrapped by these, so that no text runs into the next column.
+const HELVETICA: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '../
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0..?
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @..O
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P.._
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // `..o
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p..~
+];
+
+const FONT_SIZE: f32 = 9.0;
+
+/// The width of `s` in points at the font size used.
+fn width(s: &str) -> f32 {
+    let units: u32 = s
+        .chars()
+        .map(|c| {
+            let i = (c as usize).wrapping_sub(32);
+            u32::from(HELVETICA.get(i).copied().unwrap_or(556))
+        })
+        .sum();
+    units as f32 * FONT_SIZE / 1000.0
+}
+
+/// `s` in lines no wider than `max` points (a word longer than that alone).
+fn wrap(s: &str, max: f32) -> Vec<String> {
     let mut out = vec![];
     let mut cur = String::new();
     for w in s.split(' ') {
-        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+        if !cur.is_empty() && width(&cur) + width(" ") + width(w) > max {
             out.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
@@ -26,13 +53,16 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// The gap kept between columns, in points.
+const GUTTER: f32 = 12.0;
+
 impl Page {
     /// One text line per output line.
     pub fn from_lines(lines: &[String]) -> Page {
         Page(
             lines
                 .iter()
-                .flat_map(|l| wrap(l, 95))
+                .flat_map(|l| wrap(l, 495.0))
                 .map(|l| vec![(50.0, l)])
                 .collect(),
         )
@@ -42,14 +72,14 @@ impl Page {
     pub fn from_grid(rows: &[Vec<Cell>]) -> Page {
         let mut out = vec![];
         for row in rows {
-            let (xs, widths): (Vec<f32>, Vec<usize>) = match row.len() {
-                1 => (vec![50.0], vec![95]),
-                2 => (vec![50.0, 270.0], vec![40, 58]),
+            let (xs, widths): (Vec<f32>, Vec<f32>) = match row.len() {
+                1 => (vec![50.0], vec![495.0]),
+                2 => (vec![50.0, 270.0], vec![220.0 - GUTTER, 275.0]),
                 n => {
-                    let w = 500.0 / n as f32;
+                    let w = 495.0 / n as f32;
                     (
                         (0..n).map(|i| 50.0 + w * i as f32).collect(),
-                        vec![(w / 5.2) as usize; n],
+                        vec![w - GUTTER; n],
                     )
                 }
             };
