@@ -122,7 +122,7 @@ static RULES: &[Rule] = &[
     },
     rule(
         f(Field::SharedMailboxOwner),
-        &[MAILBOX, &["owner", "owners", "responsible"]],
+        &[MAILBOX, &["owner", "owners", "responsible", "own", "owns"]],
     ),
     rule(
         f(Field::IndividualAccountsRequested),

@@ -2,7 +2,6 @@
 
 use super::Candidate;
 use super::labels::{answer_fits, is_note, label_alone, label_run_on, split_all, split_label};
-use super::tables::row_candidates;
 use crate::form::accounts::is_heading_line;
 use crate::form::document::Cell;
 use crate::form::fields::Slot;
@@ -89,7 +88,7 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
     let mut i = 0;
     while let Some(line) = lines.get(i) {
         if is_columnar(line.text) {
-            i = tabbed_row(source, lines, i, out);
+            i = tabbed_table(source, lines, i, out);
             continue;
         }
         let (joined, used) = wrapped_question(lines, i);
@@ -287,12 +286,37 @@ fn wraps(slot: Slot, last: &str, next: &str) -> bool {
         && (last.chars().count() >= 60 || next.starts_with(char::is_lowercase))
 }
 
-/// A table pasted as text (Outlook's plain-text copy of an HTML table):
-/// cells split by tabs, a multi-line last cell running on in the lines
-/// below. Returns the index of the next line to read.
-fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) -> usize {
+/// A table pasted as text (Outlook's plain-text copy of an HTML table, a
+/// PDF's columns): cells split by tabs, read as the table it is, so that
+/// an accounts table under its header or a row of options is read as one.
+/// Returns the index of the next line to read.
+fn tabbed_table(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) -> usize {
+    let mut rows = Vec::new();
+    let mut j = i;
+    while lines.get(j).is_some_and(|l| is_columnar(l.text)) {
+        if j > i
+            && lines
+                .get(j - 1)
+                .zip(lines.get(j))
+                .is_some_and(|(a, b)| gap_between(a, b) > 1)
+        {
+            break;
+        }
+        let (row, next) = tabbed_row(lines, j);
+        rows.push(row);
+        j = next;
+    }
+    super::tables::table_candidates(source, &rows, out);
+    j.max(i + 1)
+}
+
+/// One row of a table pasted as text, with the lines below that carry on
+/// one of its cells: the question's cell when it has not yet ended ("Would
+/// you like a | Yes | X | No" over "shared mailbox?"), else the last cell (a
+/// value over several lines). Returns the row and the next line's index.
+fn tabbed_row(lines: &[Line], i: usize) -> (Vec<Cell>, usize) {
     let Some(line) = lines.get(i) else {
-        return i + 1;
+        return (Vec::new(), i + 1);
     };
     let mut cells: Vec<Cell> = columns(line.text)
         .into_iter()
@@ -303,23 +327,31 @@ fn tabbed_row(source: &str, lines: &[Line], i: usize, out: &mut Vec<Candidate>) 
     let mut prev = line;
     while let Some(next) = lines.get(j) {
         let t = next.text.trim();
+        let question_open = cells
+            .first()
+            .is_some_and(|c| !c.text.trim_end().ends_with([':', '?']) && !c.text.contains('\n'))
+            && (t.starts_with(char::is_lowercase) || t.ends_with([':', '?']));
         if t.is_empty()
             || is_columnar(next.text)
             || gap_between(prev, next) > 0
             || is_sign_off(t)
-            || split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot))
+            || (!question_open && split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot)))
         {
             break;
         }
-        if let Some(last) = cells.iter_mut().rev().find(|c| !c.text.is_empty()) {
-            last.text.push('\n');
-            last.text.push_str(t);
+        let target = if question_open {
+            cells.first_mut()
+        } else {
+            cells.iter_mut().rev().find(|c| !c.text.is_empty())
+        };
+        if let Some(cell) = target {
+            cell.text.push(if question_open { ' ' } else { '\n' });
+            cell.text.push_str(t);
         }
         prev = next;
         j += 1;
     }
-    let _ = row_candidates(source, &cells, None, out);
-    j
+    (cells, j)
 }
 
 /// The gap between columns when a table is laid out as text: a tab, or

@@ -270,8 +270,13 @@ fn marked_option(group: &[(usize, String)]) -> Option<bool> {
         let option = t
             .split_whitespace()
             .find_map(|w| word(w.trim_matches(|c: char| "☒☐☑✓✔■□●○✅[]()".contains(c))));
+        // "Yes X": a cross typed in the option's own box.
+        let crossed = {
+            let words: Vec<String> = t.split_whitespace().map(str::to_lowercase).collect();
+            words.len() == 2 && words.iter().any(|w| w == "x")
+        };
         if let Some(option) = option
-            && (ticked(t) || t.to_lowercase().contains("[x]"))
+            && (ticked(t) || crossed || t.to_lowercase().contains("[x]"))
             && !blank(t)
         {
             return Some(option);

@@ -799,3 +799,26 @@ fn a_label_read_through_a_slip_or_a_printed_question_runs_into_its_answer() {
             .is_some_and(|o| o.guess.is_some())
     );
 }
+
+#[test]
+fn a_table_pasted_as_text_is_read_as_a_table() {
+    // A PDF's columns outside a ruled table: an accounts header over one
+    // account, and a question wrapped under its options.
+    let doc = body(
+        "Account holders (name, preferred account name, mobile)\n\
+         Name\tPreferred account name\tMobile number\n\
+         Grace Jenkins\tgrace.jenkins\t07700 900381\n\
+         Would you like a\tYes X\tNo\n\
+         shared mailbox?\n\
+         Who will own the mailbox (name and mobile)\tGrace Jenkins, 07700 900382",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.accounts.len(), 1, "{:?}", form.accounts);
+    assert_eq!(form.accounts[0].name.as_deref(), Some("Grace Jenkins"));
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Grace Jenkins"));
+    assert_eq!(
+        form.shared_mailbox_owner_mobile.as_deref(),
+        Some("07700 900382")
+    );
+}

@@ -45,9 +45,12 @@ struct Line {
 }
 
 impl Line {
+    /// The line's text; a column gap inside it is kept as a tab, as a
+    /// text copy of a table keeps it, so that what stands in another
+    /// column is not read as more of the same words.
     fn text(&self) -> String {
         let parts: Vec<&str> = self.segments.iter().map(|s| s.text.as_str()).collect();
-        parts.join(" ")
+        parts.join("\t")
     }
 }
 
@@ -192,11 +195,22 @@ fn place(line: &Line, columns: &[f64]) -> Option<Vec<usize>> {
                 *columns.get(k - 1)?
             };
             let next = columns.get(k).copied().unwrap_or(f64::INFINITY);
-            let starts_at_column = k == 0 || seg.x0 - start <= 2.0 * line.size;
+            // A tick in its box may stand anywhere in its column.
+            let starts_at_column =
+                k == 0 || seg.x0 - start <= 2.0 * line.size || is_mark(&seg.text);
             let fits = seg.x1 <= next + COLUMN_TOLERANCE;
             (starts_at_column && fits && (k > 0 || seg.x0 < first)).then_some(k)
         })
         .collect()
+}
+
+/// A tick or a cross put in a box: a glyph or two, not words.
+fn is_mark(text: &str) -> bool {
+    let t = text.trim().trim_matches(['[', ']', '(', ')']);
+    matches!(
+        t,
+        "X" | "x" | "✓" | "✔" | "✗" | "✘" | "☒" | "☑" | "■" | "●" | "•" | "*" | "√"
+    )
 }
 
 /// The table starting at line `start`, if one does, with its columns:
@@ -212,7 +226,7 @@ fn table_run(
 ) -> Option<(Range<usize>, Vec<f64>)> {
     let first = lines.get(start)?;
     let mut columns = Vec::new();
-    for seg in first.segments.iter().skip(1) {
+    for seg in first.segments.iter().skip(1).filter(|s| !is_mark(&s.text)) {
         columns.push(
             *page_columns
                 .iter()
@@ -401,6 +415,42 @@ mod tests {
                     .join(" // "),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_cross_anywhere_in_a_tick_box_goes_with_its_option() {
+        // Question | Yes | box | No | box: each cross in only one or two
+        // rows, too few to be a column of its own.
+        let mut g = Vec::new();
+        let rows = [
+            (740.0, "Completed the IG Toolkit?", 260.0),
+            (720.0, "Already hold NHSmail accounts?", 360.0),
+            (700.0, "Need to exchange data securely?", 260.0),
+        ];
+        for (y, question, cross) in rows {
+            g.extend(word(10.0, y, question));
+            g.extend(word(230.0, y, "Yes"));
+            g.extend(word(300.0, y, "No"));
+            g.extend(word(cross, y, "X"));
+        }
+        let mut doc = Document::new("f.pdf");
+        push_page(&mut doc, 1, &g);
+        assert_eq!(
+            render(&doc),
+            [
+                "Completed the IG Toolkit? | Yes X | No // Already hold NHSmail accounts? | Yes | No X \
+              // Need to exchange data securely? | Yes X | No"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_gap_outside_a_table_is_a_tab() {
+        let mut g = word(10.0, 700.0, "Name");
+        g.extend(word(200.0, 700.0, "Mobile"));
+        let mut doc = Document::new("f.pdf");
+        push_page(&mut doc, 1, &g);
+        assert_eq!(render(&doc), ["Name\tMobile"]);
     }
 
     #[test]
