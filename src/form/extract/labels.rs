@@ -300,7 +300,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         let Some(next) = words.get(k) else { break };
         // A hint in brackets or after a dash belongs to the question,
         // whatever follows ("Individual accounts – one row per owner").
-        if next.starts_with(['(', '[', '-', '–', '—']) {
+        if next.starts_with(['(', '[', '-', '–', '—']) && !opens_an_answer(next) {
             return None;
         }
         // "Reason for more than 3 accounts": a number the question counts
@@ -321,6 +321,11 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
             continue;
         };
         let answer = words.get(k..)?.join(" ");
+        // "SHARED MAILBOX If yes, please state the preferred mailbox name
+        // ...": the label, and the rest of its printed question.
+        if !loose && wholly_printed(&answer) && crate::form::template::is_prompt(&answer) {
+            return Some(((slot, loose), String::new()));
+        }
         // A label read loosely ("Rol") is run into only a plain answer.
         if loose && answer_fits(slot, &answer) == Some(false) {
             continue;
@@ -352,6 +357,23 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         }
     }
     None
+}
+
+/// Text that is all the form's printed words and prompts.
+fn wholly_printed(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+        && !crate::form::template::strip(text)
+            .chars()
+            .any(char::is_alphanumeric)
+}
+
+/// A bracket that starts an answer rather than a hint: a telephone's area
+/// code ("(0113) 496 0000") or a tick box ("[x] Yes [ ] No").
+fn opens_an_answer(word: &str) -> bool {
+    let inner = word.get(1..).unwrap_or("");
+    (word.starts_with('(') && inner.starts_with(|c: char| c.is_ascii_digit() || c == '+'))
+        || (word.starts_with('[')
+            && (inner.is_empty() || inner.starts_with(['x', 'X', ' ', ']', '✓', '✔'])))
 }
 
 /// Whether the word at `k` goes on with the question that the words before

@@ -2,6 +2,7 @@
 
 use super::Candidate;
 use super::labels::{answer_fits, is_note, label_alone, label_run_on, split_all, split_label};
+use super::tables::is_option;
 use crate::form::accounts::is_heading_line;
 use crate::form::document::Cell;
 use crate::form::fields::Slot;
@@ -337,6 +338,16 @@ fn tabbed_row(lines: &[Line], i: usize) -> (Vec<Cell>, usize) {
             || is_sign_off(t)
             || (!question_open && split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot)))
         {
+            break;
+        }
+        // Options ("Yes [X] | No [ ]") end their row: what follows is no
+        // more of the last option.
+        let ends_in_option = cells
+            .iter()
+            .rev()
+            .find(|c| !c.text.is_empty())
+            .is_some_and(|c| is_option(&c.text));
+        if ends_in_option && !question_open {
             break;
         }
         let target = if question_open {

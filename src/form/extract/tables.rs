@@ -304,7 +304,7 @@ fn marked_option(group: &[(usize, String)]) -> Option<bool> {
 }
 
 /// An option, a mark, or both: "Yes", "N", "X", "✓", "☒ No".
-fn is_option(text: &str) -> bool {
+pub(super) fn is_option(text: &str) -> bool {
     let t = text.trim().to_lowercase();
     !t.is_empty()
         && t.split_whitespace().count() <= 3

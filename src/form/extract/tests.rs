@@ -822,3 +822,28 @@ fn a_table_pasted_as_text_is_read_as_a_table() {
         Some("07700 900382")
     );
 }
+
+#[test]
+fn options_end_their_line_and_a_label_runs_into_its_printed_question() {
+    let doc = body(
+        "Shared mailbox:   Yes [X]   No [ ]\nMailbox name: OakLeeds\nOwner & mobile: Ann Lee - 07700 900354\n\
+         Care home phone number (0113) 496 0270",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.shared_mailbox_name.as_deref(), Some("OakLeeds"));
+    assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Ann Lee"));
+    assert_eq!(form.care_home_telephone.as_deref(), Some("(0113) 496 0270"));
+
+    let doc = table(&[
+        &[
+            "SHARED MAILBOX If yes, please state the preferred mailbox name (it may not be possible to use the exact name requested).",
+        ],
+        &["Yes\nPREFERRED MAILBOX NAME: \"OakLeeds\""],
+        &["Name | Preferred account name | Mobile number"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.shared_mailbox_name.as_deref(), Some("OakLeeds"));
+    assert_eq!(form.applicant_name, None);
+}
