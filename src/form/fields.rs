@@ -608,6 +608,16 @@ pub fn match_label(label: &str) -> Option<Slot> {
     match_label_how(label).map(|(slot, _)| slot)
 }
 
+/// Whether `label` is a sure label but for a slip in its spelling
+/// ("Buisness justification", "E-mail adress"): read loosely only because
+/// a word was corrected, not through a last-resort rule.
+pub fn is_misspelt_label(label: &str) -> bool {
+    let words = label_words(label);
+    words.len() <= MAX_LABEL_WORDS
+        && words != raw_words(label)
+        && match_words(&words).is_some_and(|(_, loose)| !loose)
+}
+
 /// Which slot a label asks for, and whether it was read loosely: through a
 /// corrected misspelling or a last-resort rule.
 pub fn match_label_how(label: &str) -> Option<(Slot, bool)> {

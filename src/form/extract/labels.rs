@@ -521,7 +521,8 @@ pub(super) fn label_alone(line: &str) -> Option<Split> {
     if t.is_empty() || t.contains(':') || sentence || words > 40 {
         return None;
     }
-    split_label(t, true).filter(|s| s.inline.is_empty() && !s.loose)
+    split_label(t, true)
+        .filter(|s| s.inline.is_empty() && (!s.loose || crate::form::fields::is_misspelt_label(t)))
 }
 
 /// A line of a typed form that runs its label into its answer with nothing

@@ -847,3 +847,31 @@ fn options_end_their_line_and_a_label_runs_into_its_printed_question() {
     assert_eq!(form.shared_mailbox_name.as_deref(), Some("OakLeeds"));
     assert_eq!(form.applicant_name, None);
 }
+
+#[test]
+fn a_misspelt_label_alone_over_its_answer_is_a_label() {
+    let doc = body(
+        "Why\nWe receive discharge summaries and referrals from the hospital\n\
+         Number of individual person acounts required\n\
+         Note: a maximum of 3 user accounts will be provided.\n1\n\
+         Organisation telphone number\n+44 113 496 0424\nE-mail adress\nAnn.Lee@oak.example.org",
+    );
+    let (form, prov) = extract(&[doc]);
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("We receive discharge summaries and referrals from the hospital")
+    );
+    assert_eq!(form.individual_accounts_requested, Some(1));
+    assert_eq!(
+        form.care_home_telephone.as_deref(),
+        Some("+44 113 496 0424")
+    );
+    assert_eq!(
+        form.applicant_email.as_deref(),
+        Some("ann.lee@oak.example.org")
+    );
+    assert!(
+        prov.get(&Field::CareHomeTelephone)
+            .is_some_and(|o| o.guess.is_some())
+    );
+}
