@@ -3,6 +3,7 @@
 //! Built with mail-parser; no IO.
 
 pub mod encoded_words;
+pub mod flowed;
 pub mod kind;
 pub mod quotes;
 pub mod walk;

@@ -89,6 +89,20 @@ fn content_type(part: &MessagePart) -> String {
     )
 }
 
+/// A plain text part as written, its `format=flowed` soft breaks joined.
+fn unflowed(part: &MessagePart, text: &str) -> String {
+    let attribute = |name: &str| {
+        part.content_type()
+            .and_then(|ct| ct.attribute(name))
+            .map(str::to_ascii_lowercase)
+    };
+    if attribute("format").as_deref() == Some("flowed") {
+        super::flowed::unflow(text, attribute("delsp").as_deref() == Some("yes"))
+    } else {
+        text.to_string()
+    }
+}
+
 fn is_attachment(part: &MessagePart) -> bool {
     part.content_disposition()
         .is_some_and(|cd| cd.ctype().eq_ignore_ascii_case("attachment"))
@@ -140,11 +154,12 @@ impl Walker<'_> {
                         text: pending_text.take(),
                     });
                 } else if ct == "text/plain" {
+                    let text = unflowed(part, &capped(text, self.limits.max_body_bytes));
                     self.content.bodies.push(Body {
                         source,
                         forwarded: false,
                         html: None,
-                        text: Some(capped(text, self.limits.max_body_bytes)),
+                        text: Some(text),
                     });
                 }
             }
@@ -171,7 +186,7 @@ impl Walker<'_> {
                 PartType::Text(t)
                     if content_type(part) == "text/plain" && part.attachment_name().is_none() =>
                 {
-                    Some(capped(t, self.limits.max_body_bytes))
+                    Some(unflowed(part, &capped(t, self.limits.max_body_bytes)))
                 }
                 _ => None,
             }

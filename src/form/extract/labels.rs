@@ -241,8 +241,20 @@ pub(super) fn split_label(text: &str, in_cell: bool) -> Option<Split> {
     }
     // "Tel – 0113 496 0000"
     for dash in [" – ", " - ", " — "] {
-        if let Some((left, right)) = first.split_once(dash)
-            && left.split_whitespace().count() <= 4
+        let Some((left, right)) = first.split_once(dash) else {
+            continue;
+        };
+        // "Secure exchange required Yes - We receive ...": the answer
+        // starts before the dash.
+        if let Some((found, answer)) = label_then_answer(left)
+            && !answer.is_empty()
+        {
+            return Some(Split::new(
+                found,
+                with_rest(&format!("{answer}{dash}{right}")),
+            ));
+        }
+        if left.split_whitespace().count() <= 4
             && let Some(found) = match_label_how(left)
         {
             return Some(Split::new(found, with_rest(right)));
@@ -497,8 +509,17 @@ pub(super) fn answer_fits(slot: Slot, text: &str) -> Option<bool> {
         | Field::CqcRegistrationNumber
         | Field::SharedMailboxOwnerMobile => text.chars().filter(char::is_ascii_digit).count() >= 6,
         Field::ApplicantEmail => text.contains('@'),
+        // A row of tick boxes answers a yes-or-no question only.
+        _ if is_tick_boxes(text) => false,
         _ => return None,
     })
+}
+
+/// Options with their boxes: "[x] Yes [ ] No", "☒ Yes ☐ No".
+pub(super) fn is_tick_boxes(text: &str) -> bool {
+    let t = text.trim();
+    let boxes = t.matches(['☐', '☒', '☑', '□', '■']).count() + t.matches('[').count();
+    boxes >= 2 && crate::form::normalise::yes_no(t).is_some() && t.split_whitespace().count() <= 8
 }
 
 /// A line that is a question and nothing else, with no colon ("Name",

@@ -1,7 +1,9 @@
 //! Labelled values in running text: "Label: value" lines, questions answered on the lines below, tables laid out with tabs or spaces.
 
 use super::Candidate;
-use super::labels::{answer_fits, is_note, label_alone, label_run_on, split_all, split_label};
+use super::labels::{
+    answer_fits, is_flag, is_note, is_tick_boxes, label_alone, label_run_on, split_all, split_label,
+};
 use super::tables::is_option;
 use crate::form::accounts::is_heading_line;
 use crate::form::document::Cell;
@@ -135,10 +137,16 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 continue;
             }
             let first_value = split.inline.is_empty() && value.is_empty();
-            if first_value && j - i <= MAX_NOTE_LINES && is_printed_note(t) {
+            let printed_part = is_printed_note(t) || printed_sub_question(split.slot, t);
+            if first_value && j - i <= MAX_NOTE_LINES && printed_part {
                 prev = next;
                 j += 1;
                 continue;
+            }
+            // Tick boxes below a question that asks no yes or no answer
+            // another question ("Please also confirm the account owner ...").
+            if first_value && !is_flag(split.slot) && is_tick_boxes(t) {
+                break;
             }
             let allowed_gap = if first_value { 1 } else { 0 };
             let last = value.last().copied().unwrap_or(split.inline.as_str());
@@ -215,6 +223,7 @@ fn answered_within(lines: &[Line], i: usize, slot: Slot, depth: u8) -> bool {
     fits && gap_between(label, next) <= 1
         && !t.is_empty()
         && split_label(t, false).is_none()
+        && label_run_on(t).is_none()
         && !asks(t)
 }
 
@@ -227,6 +236,26 @@ fn is_printed_note(text: &str) -> bool {
     let t = text.trim();
     let asks = || split_label(t, false).is_some() || label_alone(t).is_some();
     !t.is_empty() && (is_note(t) || (template::is_printed(t) && !asks()))
+}
+
+/// A printed prompt of `slot`'s own question on a line of its own ("If yes,
+/// please state the preferred mailbox name", "Please also confirm the
+/// account owner name and mobile number:" under the shared mailbox
+/// question): part of the question, not a question before its answer.
+fn printed_sub_question(slot: Slot, text: &str) -> bool {
+    let parts: &[Field] = match slot {
+        Slot::Field(Field::SharedMailboxRequired) => &[
+            Field::SharedMailboxName,
+            Field::SharedMailboxOwner,
+            Field::SharedMailboxOwnerMobile,
+        ],
+        Slot::Field(Field::HasExistingNhsmailAccounts) => &[Field::ExistingNhsmailAddresses],
+        _ => return false,
+    };
+    let asks_a_part = split_label(text, false)
+        .or_else(|| label_alone(text))
+        .is_some_and(|s| s.inline.is_empty() && parts.iter().any(|&f| s.slot == Slot::Field(f)));
+    asks_a_part && template::is_prompt(text) && template::is_printed(text)
 }
 
 /// A question printed over several lines ("Confirm that your care home has

@@ -875,3 +875,21 @@ fn a_misspelt_label_alone_over_its_answer_is_a_label() {
             .is_some_and(|o| o.guess.is_some())
     );
 }
+
+#[test]
+fn an_answer_begun_before_a_dash_and_tick_boxes_under_another_question() {
+    let doc = body(
+        "Secure exchange required Yes - We receive discharge summaries\n\
+         Justification\nCare home Kirkstall Lodge\n\
+         Please also confirm the account owner name and mobile number:\n[x] Yes [ ] No",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.secure_exchange_required, Some(true));
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("We receive discharge summaries")
+    );
+    assert_eq!(form.business_justification, None);
+    assert_eq!(form.care_home_name.as_deref(), Some("Kirkstall Lodge"));
+    assert_eq!(form.shared_mailbox_owner, None);
+}
