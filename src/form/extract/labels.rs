@@ -515,6 +515,33 @@ pub(super) fn answer_fits(slot: Slot, text: &str) -> Option<bool> {
     })
 }
 
+/// A yes or a no alone under a question that asks for a name: the answer
+/// to the yes-or-no question it belongs to, for no one is called "Yes".
+pub(super) fn names_no_one(slot: Slot, text: &str) -> bool {
+    use crate::form::Field;
+    let naming = matches!(
+        slot,
+        Slot::Field(
+            Field::ApplicantName
+                | Field::ApplicantRole
+                | Field::CareHomeName
+                | Field::SharedMailboxOwner
+                | Field::SharedMailboxName
+        )
+    );
+    naming && is_yes_or_no_word(text)
+}
+
+fn is_yes_or_no_word(text: &str) -> bool {
+    matches!(
+        text.trim()
+            .trim_end_matches(['.', '!'])
+            .to_lowercase()
+            .as_str(),
+        "yes" | "no" | "y" | "n"
+    )
+}
+
 /// Options with their boxes: "[x] Yes [ ] No", "☒ Yes ☐ No".
 pub(super) fn is_tick_boxes(text: &str) -> bool {
     let t = text.trim();
@@ -553,10 +580,13 @@ pub(super) fn label_alone(line: &str) -> Option<Split> {
 pub(super) fn label_run_on(line: &str) -> Option<Split> {
     let t = line.trim();
     let words = t.split_whitespace().count();
-    if !(2..=16).contains(&words) || t.ends_with(['.', '!']) {
+    if words < 2 {
         return None;
     }
-    label_then_answer(t).map(|(found, answer)| Split::new(found, answer))
+    let (found, answer) = label_then_answer(t)?;
+    // A sentence is prose; a label followed by its printed prompt is not.
+    let prose = words > 16 || t.ends_with(['.', '!']);
+    (!prose || answer.is_empty()).then(|| Split::new(found, answer))
 }
 
 /// Every label on the first line of `text`, in order: all but the last

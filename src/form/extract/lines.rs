@@ -2,7 +2,8 @@
 
 use super::Candidate;
 use super::labels::{
-    answer_fits, is_flag, is_note, is_tick_boxes, label_alone, label_run_on, split_all, split_label,
+    answer_fits, is_flag, is_note, is_tick_boxes, label_alone, label_run_on, names_no_one,
+    split_all, split_label,
 };
 use super::tables::is_option;
 use crate::form::accounts::is_heading_line;
@@ -145,7 +146,10 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
             }
             // Tick boxes below a question that asks no yes or no answer
             // another question ("Please also confirm the account owner ...").
-            if first_value && !is_flag(split.slot) && is_tick_boxes(t) {
+            if first_value
+                && !is_flag(split.slot)
+                && (is_tick_boxes(t) || names_no_one(split.slot, t))
+            {
                 break;
             }
             let allowed_gap = if first_value { 1 } else { 0 };
@@ -222,6 +226,7 @@ fn answered_within(lines: &[Line], i: usize, slot: Slot, depth: u8) -> bool {
     };
     fits && gap_between(label, next) <= 1
         && !t.is_empty()
+        && !names_no_one(slot, t)
         && split_label(t, false).is_none()
         && label_run_on(t).is_none()
         && !asks(t)
@@ -278,7 +283,10 @@ fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
             break;
         };
         let t = next.text.trim();
-        if t.is_empty() || gap_between(lines.get(i + used - 1).unwrap_or(first), next) > 0 {
+        if t.is_empty()
+            || is_columnar(next.text)
+            || gap_between(lines.get(i + used - 1).unwrap_or(first), next) > 0
+        {
             break;
         }
         let runs_on = t.starts_with(char::is_lowercase) || template::is_printed(&joined);

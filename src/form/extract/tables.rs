@@ -2,7 +2,7 @@
 
 use super::Candidate;
 use super::labels::{
-    answer_fits, is_flag, is_label_cell, is_note, label_alone, split_all, split_label,
+    answer_fits, is_flag, is_label_cell, is_note, label_alone, names_no_one, split_all, split_label,
 };
 use super::lines::is_multiline;
 use crate::form::document::Cell;
@@ -407,7 +407,12 @@ fn value_below(slot: Slot, col: usize, below: Option<&Vec<Cell>>) -> Option<(Str
     // An answer may share words with a question ("CQC 1-370605640", "Less
     // time on the phone"); only a cell that is plainly a question is one.
     let printed_note = is_note(t) && template::strip(t).is_empty();
-    if t.is_empty() || printed_note || looks_like_question(t) || opens_another_question(slot, t) {
+    if t.is_empty()
+        || printed_note
+        || names_no_one(slot, t)
+        || looks_like_question(t)
+        || opens_another_question(slot, t)
+    {
         return None;
     }
     Some((t.to_string(), cell.place.clone()))

@@ -893,3 +893,17 @@ fn an_answer_begun_before_a_dash_and_tick_boxes_under_another_question() {
     assert_eq!(form.care_home_name.as_deref(), Some("Kirkstall Lodge"));
     assert_eq!(form.shared_mailbox_owner, None);
 }
+
+#[test]
+fn a_yes_alone_names_no_one_and_a_printed_prompt_on_its_label_line_is_passed_over() {
+    let doc = body(
+        "Shared mailbox If yes, please state the preferred mailbox name (it may not be possible to use the exact name requested).\n\
+         Please also confirm the account owner name and mobile number\n\
+         Note: The sponsoring organisation's short name will automatically preface the shared mailbox email address.\n\
+         yes\nMailbox name: MoorlandsOtley\nOwner: Priya Okafor, 07700 900383",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.shared_mailbox_name.as_deref(), Some("MoorlandsOtley"));
+    assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Priya Okafor"));
+}
