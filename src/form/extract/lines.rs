@@ -137,6 +137,10 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 j += 1;
                 continue;
             }
+            // A row of a table pasted as text that asks its own question.
+            if is_columnar(next.text) && asks_in_first_column(next.text) {
+                break;
+            }
             let first_value = split.inline.is_empty() && value.is_empty();
             let printed_part = is_printed_note(t) || printed_sub_question(split.slot, t);
             if first_value && j - i <= MAX_NOTE_LINES && printed_part {
@@ -243,6 +247,37 @@ fn is_printed_note(text: &str) -> bool {
     !t.is_empty() && (is_note(t) || (template::is_printed(t) && !asks()))
 }
 
+/// Whether `more` finishes the question begun in `first` ("SECURE" over
+/// "EXCHANGE" over "REQUIRED"): together they ask what `first` alone
+/// does not, or both are the capitals a question is printed in.
+fn completes_question(first: &str, more: &str) -> bool {
+    let capitals =
+        |t: &str| t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase);
+    // Only the opening words of a question wait for more ("DOES YOUR CARE").
+    const ASKING: [&str; 10] = [
+        "do", "does", "have", "has", "is", "are", "would", "what", "how", "confirm",
+    ];
+    let words = crate::form::fields::label_words(first);
+    let opening = !words.is_empty()
+        && words
+            .iter()
+            .all(|w| crate::form::fields::is_label_word(w) || ASKING.contains(&w.as_str()));
+    let joined = format!("{first} {more}");
+    let asks_more = crate::form::fields::match_label(&joined).is_some()
+        && crate::form::fields::match_label(first).is_none();
+    opening
+        && (asks_more
+            || (capitals(first) && capitals(more) && more.split_whitespace().count() <= 4))
+}
+
+/// A line of columns whose first column is a question (with or without
+/// its mark), or the start of one wrapped below.
+fn asks_in_first_column(text: &str) -> bool {
+    let first = columns(text).into_iter().next().unwrap_or("");
+    split_label(first, true).is_some_and(|s| s.inline.is_empty() && !s.loose)
+        || template::is_printed(first)
+}
+
 /// A printed prompt of `slot`'s own question on a line of its own ("If yes,
 /// please state the preferred mailbox name", "Please also confirm the
 /// account owner name and mobile number:" under the shared mailbox
@@ -283,8 +318,16 @@ fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
             break;
         };
         let t = next.text.trim();
+        // A row of columns ends a wrapped question only with the question's
+        // own end ("information see: ... | Yes [X] | No [ ]"); any other row
+        // of columns is a table of its own.
+        let ends_question = |line: &str| {
+            columns(line)
+                .first()
+                .is_some_and(|c| c.contains([':', '?']))
+        };
         if t.is_empty()
-            || is_columnar(next.text)
+            || (is_columnar(next.text) && !ends_question(next.text))
             || gap_between(lines.get(i + used - 1).unwrap_or(first), next) > 0
         {
             break;
@@ -365,15 +408,19 @@ fn tabbed_row(lines: &[Line], i: usize) -> (Vec<Cell>, usize) {
     let mut prev = line;
     while let Some(next) = lines.get(j) {
         let t = next.text.trim();
-        let question_open = cells
-            .first()
-            .is_some_and(|c| !c.text.trim_end().ends_with([':', '?']) && !c.text.contains('\n'))
-            && (t.starts_with(char::is_lowercase) || t.ends_with([':', '?']));
+        let question_open = cells.first().is_some_and(|c| {
+            !c.text.trim_end().ends_with([':', '?'])
+                && !c.text.contains('\n')
+                && (t.starts_with(char::is_lowercase)
+                    || (t.ends_with([':', '?']) && split_label(t, false).is_none())
+                    || completes_question(&c.text, t))
+        });
         if t.is_empty()
             || is_columnar(next.text)
             || gap_between(prev, next) > 0
             || is_sign_off(t)
             || (!question_open && split_label(t, false).is_some_and(|s| !is_sub_answer(s.slot)))
+            || (!question_open && label_alone(t).is_some_and(|s| !is_sub_answer(s.slot)))
         {
             break;
         }

@@ -907,3 +907,23 @@ fn a_yes_alone_names_no_one_and_a_printed_prompt_on_its_label_line_is_passed_ove
     assert_eq!(form.shared_mailbox_name.as_deref(), Some("MoorlandsOtley"));
     assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Priya Okafor"));
 }
+
+#[test]
+fn questions_in_columns_pasted_as_text_wrap_and_end_where_they_should() {
+    let doc = body(
+        "SECURE\tYes\tX\tNo\nEXCHANGE\nREQUIRED\n\
+         Business justification:\n\
+         Do you require a shared mailbox for your care\t[x] Yes [ ] No\nhome?\n\
+         Name\tPreferred account name\tMobile number\n\
+         Joanne Fitzgerald\tjoanne.fitzgerald\t07700 900089\nBUSINESS JUSTIFICATION\n\
+         Confirm that you have completed the IG Toolkit. For further\n\
+         information see: https://www.igt.hscic.gov.uk/   Yes [X]   No [ ]",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.secure_exchange_required, Some(true));
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.business_justification, None);
+    assert_eq!(form.accounts.len(), 1);
+    assert_eq!(form.accounts[0].mobile.as_deref(), Some("07700 900089"));
+    assert_eq!(form.ig_toolkit_completed, Some(true));
+}
