@@ -89,6 +89,24 @@ fn content_type(part: &MessagePart) -> String {
     )
 }
 
+/// A text part's body as sent, less only its transfer encoding (base64 or
+/// quoted-printable); `None` when it cannot be found or decoded.
+fn file_bytes(msg: &Message, part: &MessagePart) -> Option<Vec<u8>> {
+    use mail_parser::decoders::{base64::base64_decode, quoted_printable::quoted_printable_decode};
+    let start = usize::try_from(part.raw_body_offset()).ok()?;
+    let end = usize::try_from(part.raw_end_offset()).ok()?;
+    let raw = msg.raw_message().get(start..end)?;
+    let encoding = part
+        .content_transfer_encoding()
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match encoding.as_str() {
+        "base64" => base64_decode(raw),
+        "quoted-printable" => quoted_printable_decode(raw),
+        _ => Some(raw.to_vec()),
+    }
+}
+
 /// A plain text part as written, its `format=flowed` soft breaks joined.
 fn unflowed(part: &MessagePart, text: &str) -> String {
     let attribute = |name: &str| {
@@ -143,7 +161,12 @@ impl Walker<'_> {
             PartType::Text(text) | PartType::Html(text) => {
                 let ct = content_type(part);
                 if let Some(name) = filename {
-                    self.file(name, ct, text.as_bytes(), description);
+                    // The file's own bytes: the reader tells their encoding
+                    // from what they hold, where the parser's reading of a
+                    // missing charset turned Windows-1252 into U+FFFD.
+                    let bytes = file_bytes(msg, part);
+                    let bytes = bytes.as_deref().unwrap_or(text.as_bytes());
+                    self.file(name, ct, bytes, description);
                 } else if is_attachment(part) {
                     // A nameless attached text is not a body.
                 } else if ct == "text/html" || matches!(part.body, PartType::Html(_)) {

@@ -12,21 +12,37 @@ use std::path::PathBuf;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sponsor-intake");
 
-/// Measured 2026-12-04 on this seed: fields 74.91%, findings exact 28.60%.
-#[test]
-#[ignore = "reader below threshold: see issue 15"]
-fn reader_reaches_the_thresholds_on_1000_generated_forms() {
+/// The fixed seed the thresholds are measured on.
+const SEED: u64 = 20261204;
+
+/// Scores 1,000 generated forms and checks them against the given floors.
+fn reaches(fields: f64, findings: f64) {
     let dir = tempfile::tempdir().unwrap();
-    formgen::generate(20261204, 1000, dir.path()).unwrap();
+    formgen::generate(SEED, 1000, dir.path()).unwrap();
     let report = score::score_dir(dir.path(), BIN).unwrap();
     let table = report.dimension_table();
     assert!(
-        report.field_accuracy() >= 99.5 && report.findings_exact() >= 97.0,
-        "fields {:.2}% (need 99.5), findings exact {:.2}% (need 97)\n{}\n{table}",
+        report.field_accuracy() >= fields && report.findings_exact() >= findings,
+        "fields {:.2}% (need {fields}), findings exact {:.2}% (need {findings})\n{}\n{table}",
         report.field_accuracy(),
         report.findings_exact(),
         report.summary()
     );
+}
+
+/// Issue 15's target. Measured on this seed: fields 74.91%, findings exact
+/// 28.60% at the start of 2026-12-04; 98.26% and 88.1% at its end.
+#[test]
+#[ignore = "reader below threshold: see issue 15"]
+fn reader_reaches_the_thresholds_on_1000_generated_forms() {
+    reaches(99.5, 97.0);
+}
+
+/// What the reader has reached, a point below the measure so that a change
+/// that loses ground fails here rather than on a care home's form.
+#[test]
+fn reader_keeps_what_it_has_reached_on_1000_generated_forms() {
+    reaches(97.5, 87.0);
 }
 
 /// Renders each truth in each style, parses them all at once, and
@@ -86,7 +102,6 @@ fn assert_same(diffs: Vec<String>) {
 }
 
 #[test]
-#[ignore = "reader below threshold: see issue 15 (a windows-1252 CSV attachment with no charset reaches the reader as text with U+FFFD)"]
 fn one_truth_in_every_format_reads_the_same() {
     let styles: Vec<(&str, Style)> = Format::ALL
         .iter()
@@ -104,7 +119,6 @@ fn one_truth_in_every_format_reads_the_same() {
 }
 
 #[test]
-#[ignore = "reader below threshold: see issue 15 (a reworded shared-mailbox owner label loses the owner and mobile)"]
 fn reordered_rows_and_reworded_labels_read_the_same() {
     let base = Style::plain();
     let mut styles = vec![
