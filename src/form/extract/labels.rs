@@ -122,12 +122,9 @@ fn label_start(segment: &str) -> Option<usize> {
         .collect();
     let mut start = None;
     for &(at, word) in words.iter().rev().take(5) {
-        let bare: String = word
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
-        if !is_label_word(&bare) {
+        // Small slips read as labels are ("Rol", "adress").
+        let read = crate::form::fields::label_words(word);
+        if read.is_empty() || !read.iter().all(|w| is_label_word(w)) {
             break;
         }
         if word.starts_with(char::is_uppercase) {

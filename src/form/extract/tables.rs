@@ -183,8 +183,9 @@ pub(super) fn row_candidates(
         };
         let (value, place) = if !inline.is_empty() {
             (inline, cell.place.clone())
-        } else if let Some(&(next_col, next)) =
-            cells.get(j).filter(|(_, c)| !is_label_cell(&c.text))
+        } else if let Some(&(next_col, next)) = cells
+            .get(j)
+            .filter(|(_, c)| !is_label_cell(&c.text) && !asks_beside(&cells, j))
         {
             j += 1;
             value_col = next_col;
@@ -583,6 +584,21 @@ fn is_side_column(heading: &str) -> bool {
     )
 }
 
+/// The cell at `j` is the next question of a row of several, answered in
+/// the cell after it ("Name | (blank) | Role | Deputy Manager"): the
+/// question before it was left unanswered.
+fn asks_beside(cells: &[(usize, &Cell)], j: usize) -> bool {
+    let (Some((_, this)), Some((_, after))) = (cells.get(j), cells.get(j + 1)) else {
+        return false;
+    };
+    let t = this.text.trim();
+    t.split_whitespace().count() <= 6
+        && label_alone(t).is_some()
+        && all_label_words(t)
+        && !is_label_cell(&after.text)
+        && label_alone(after.text.trim()).is_none()
+}
+
 /// A cell that is the label of a question other than the accounts, alone
 /// or with its yes or no beside it ("Would you like a shared mailbox? no").
 fn asks_another_question(text: &str) -> bool {
@@ -592,7 +608,7 @@ fn asks_another_question(text: &str) -> bool {
     }
     split_label(t, true).is_some_and(|s| {
         (s.inline.is_empty() || is_flag(s.slot))
-            && !s.loose
+            && (!s.loose || crate::form::fields::is_misspelt_label(t))
             && !matches!(
                 s.slot,
                 Slot::Field(Field::Accounts | Field::IndividualAccountsRequested)

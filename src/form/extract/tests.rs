@@ -927,3 +927,17 @@ fn questions_in_columns_pasted_as_text_wrap_and_end_where_they_should() {
     assert_eq!(form.accounts[0].mobile.as_deref(), Some("07700 900089"));
     assert_eq!(form.ig_toolkit_completed, Some(true));
 }
+
+#[test]
+fn several_questions_in_a_row_with_a_slip_or_a_blank_answer() {
+    let doc = table(&[
+        &["Name", "", "Rol", "Deputy Manager"],
+        &["E-mail adress", "kwame.nowak@harewood.example.org"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.applicant_name, None);
+    assert_eq!(form.applicant_role.as_deref(), Some("Deputy Manager"));
+    let (form, _) = extract(&[body("Nmae: Michael Shah Rol: Clinical Lead")]);
+    assert_eq!(form.applicant_name.as_deref(), Some("Michael Shah"));
+    assert_eq!(form.applicant_role.as_deref(), Some("Clinical Lead"));
+}
