@@ -391,6 +391,9 @@ fn opens_an_answer(word: &str) -> bool {
 /// word that asks nothing new starts the answer ("Benefits Secure email
 /// instead of fax").
 fn carries_on(words: &[&str], k: usize, label_word: &[bool]) -> bool {
+    if in_capitals_after_capitals(words, k) {
+        return true;
+    }
     if !label_word.get(k).copied().unwrap_or(false) {
         return false;
     }
@@ -405,6 +408,20 @@ fn carries_on(words: &[&str], k: usize, label_word: &[bool]) -> bool {
         .iter()
         .all(|w| crate::form::fields::is_word_of(slot, w));
     of_this || match_label_how(&longer.join(" ")).is_some_and(|(other, _)| other != slot)
+}
+
+/// A question printed in capitals goes on in capitals ("IG TOOLKIT
+/// COMPLETED No"); a yes or a no, a number or a code starts the answer
+/// however it is written ("IG TOOLKIT COMPLETED YES").
+fn in_capitals_after_capitals(words: &[&str], k: usize) -> bool {
+    let capitals = |w: &str| {
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase)
+    };
+    let (Some(before), Some(next)) = (words.get(..k), words.get(k)) else {
+        return false;
+    };
+    let answer_like = is_yes_or_no_word(next) || next.chars().any(|c| c.is_ascii_digit());
+    !before.is_empty() && before.iter().all(|w| capitals(w)) && capitals(next) && !answer_like
 }
 
 /// The form's printed question run into its answer ("Confirm that you have

@@ -142,7 +142,9 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 break;
             }
             let first_value = split.inline.is_empty() && value.is_empty();
-            let printed_part = is_printed_note(t) || printed_sub_question(split.slot, t);
+            let printed_part = is_printed_note(t)
+                || printed_sub_question(split.slot, t)
+                || (!t.contains(char::is_whitespace) && crate::form::normalise::is_link(t));
             if first_value && j - i <= MAX_NOTE_LINES && printed_part {
                 prev = next;
                 j += 1;
@@ -172,6 +174,9 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
             {
                 break;
             }
+            // "HTTPS://WWW.IGT.HSCIC.GOV.UK/ y": the question's printed link
+            // before the answer typed after it.
+            let t = if first_value { after_links(t) } else { t };
             if first_value {
                 origin_place = next.place;
             }
@@ -236,6 +241,18 @@ fn answered_within(lines: &[Line], i: usize, slot: Slot, depth: u8) -> bool {
         && !asks(t)
 }
 
+/// `text` less the links it opens with.
+fn after_links(text: &str) -> &str {
+    let mut rest = text.trim_start();
+    while let Some((first, more)) = rest.split_once(char::is_whitespace) {
+        if !crate::form::normalise::is_link(first) {
+            break;
+        }
+        rest = more.trim_start();
+    }
+    rest
+}
+
 /// How many lines of printed note may stand between a question and its answer.
 const MAX_NOTE_LINES: usize = 3;
 
@@ -258,10 +275,11 @@ fn completes_question(first: &str, more: &str) -> bool {
         "do", "does", "have", "has", "is", "are", "would", "what", "how", "confirm",
     ];
     let words = crate::form::fields::label_words(first);
-    let opening = !words.is_empty()
-        && words
-            .iter()
-            .all(|w| crate::form::fields::is_label_word(w) || ASKING.contains(&w.as_str()));
+    let opening = template::is_printed(first)
+        || (!words.is_empty()
+            && words
+                .iter()
+                .all(|w| crate::form::fields::is_label_word(w) || ASKING.contains(&w.as_str())));
     let joined = format!("{first} {more}");
     let asks_more = crate::form::fields::match_label(&joined).is_some()
         && crate::form::fields::match_label(first).is_none();

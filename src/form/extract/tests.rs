@@ -941,3 +941,18 @@ fn several_questions_in_a_row_with_a_slip_or_a_blank_answer() {
     assert_eq!(form.applicant_name.as_deref(), Some("Michael Shah"));
     assert_eq!(form.applicant_role.as_deref(), Some("Clinical Lead"));
 }
+
+#[test]
+fn a_question_in_capitals_and_its_printed_link_before_the_answer() {
+    let (form, _) = extract(&[table(&[
+        &["IG TOOLKIT COMPLETED No"],
+        &["SECURE EXCHANGE REQUIRED YES"],
+    ])]);
+    assert_eq!(form.ig_toolkit_completed, Some(false));
+    assert_eq!(form.secure_exchange_required, Some(true));
+    let (form, _) = extract(&[body(
+        "CONFIRM THAT YOU HAVE COMPLETED THE IG TOOLKIT. FOR FURTHER INFORMATION SEE:\n\
+         HTTPS://WWW.IGT.HSCIC.GOV.UK/ y",
+    )]);
+    assert_eq!(form.ig_toolkit_completed, Some(true));
+}
