@@ -413,6 +413,12 @@ static VOCABULARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     words
 });
 
+/// A word that labels may hold without changing what they ask ("the",
+/// "your", "please").
+pub fn is_filler(word: &str) -> bool {
+    FILLER.contains(&word)
+}
+
 /// A word that the labels of `slot` use ("name" for the care home's name,
 /// "benefits" for the benefits), lower case: a word after a label that
 /// carries that question on rather than starting its answer.

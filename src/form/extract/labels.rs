@@ -251,7 +251,13 @@ pub(super) fn split_label(text: &str, in_cell: bool) -> Option<Split> {
                 with_rest(&format!("{answer}{dash}{right}")),
             ));
         }
+        // "Tel – 0113 ...", but not "CQC NO. 1 - 5711 38732", where the
+        // answer began before the dash.
+        let all_question = crate::form::fields::label_words(left)
+            .iter()
+            .all(|w| is_label_word(w));
         if left.split_whitespace().count() <= 4
+            && all_question
             && let Some(found) = match_label_how(left)
         {
             return Some(Split::new(found, with_rest(right)));
@@ -404,6 +410,11 @@ fn carries_on(words: &[&str], k: usize, label_word: &[bool]) -> bool {
         return true;
     };
     let word = crate::form::fields::label_words(words.get(k).copied().unwrap_or(""));
+    // "Name of the care home Oak Lodge", but "JUSTIFICATION The home has
+    // 80 beds": a word such as "the" goes on only into more question.
+    if !word.is_empty() && word.iter().all(|w| crate::form::fields::is_filler(w)) {
+        return k + 1 < words.len() && carries_on(words, k + 1, label_word);
+    }
     let of_this = word
         .iter()
         .all(|w| crate::form::fields::is_word_of(slot, w));

@@ -599,6 +599,25 @@ fn asks_beside(cells: &[(usize, &Cell)], j: usize) -> bool {
         && label_alone(after.text.trim()).is_none()
 }
 
+/// A row that is one cell holding another question and its answer
+/// ("JUSTIFICATION The home has 80 beds", "EMAIL ADDRESS zoe@..."): no
+/// account, but the next question of the form.
+fn answers_alone(row: &[Cell]) -> bool {
+    let cells = meaningful_cells(row);
+    let [(_, cell)] = cells.as_slice() else {
+        return false;
+    };
+    let t = cell.text.trim();
+    split_label(t, true).is_some_and(|s| {
+        !s.inline.is_empty()
+            && (!s.loose || crate::form::fields::is_misspelt_label(t))
+            && !matches!(
+                s.slot,
+                Slot::Field(Field::Accounts | Field::IndividualAccountsRequested)
+            )
+    })
+}
+
 /// A cell that is the label of a question other than the accounts, alone
 /// or with its yes or no beside it ("Would you like a shared mailbox? no").
 fn asks_another_question(text: &str) -> bool {
@@ -647,7 +666,7 @@ fn accounts_table(
         }
         // The next question of the form ("Name | Jane | Role | Manager",
         // "CQC no. | 1-..."): the accounts ended.
-        if row.iter().any(|c| asks_another_question(&c.text)) {
+        if row.iter().any(|c| asks_another_question(&c.text)) || answers_alone(row) {
             break;
         }
         let text_of = |kind: AccountColumn| {

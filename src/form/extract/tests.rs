@@ -956,3 +956,25 @@ fn a_question_in_capitals_and_its_printed_link_before_the_answer() {
     )]);
     assert_eq!(form.ig_toolkit_completed, Some(true));
 }
+
+#[test]
+fn an_accounts_table_ends_at_a_question_run_into_its_answer_and_a_number_spaced_by_a_dash() {
+    let doc = table(&[
+        &["Name", "Preferred account name", "Mobile number"],
+        &["Joanne Kaye", "joanne.kaye", "07700 900315"],
+        &["JUSTIFICATION The home has 80 beds and two deputy managers"],
+        &["EMAIL ADDRESS zoe.lowe@harewoodcare.example.co.uk"],
+        &["CQC NO. 1 - 5711 38732"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.accounts.len(), 1);
+    assert_eq!(
+        form.business_justification.as_deref(),
+        Some("The home has 80 beds and two deputy managers")
+    );
+    assert_eq!(
+        form.applicant_email.as_deref(),
+        Some("zoe.lowe@harewoodcare.example.co.uk")
+    );
+    assert_eq!(form.cqc_registration_number.as_deref(), Some("1-571138732"));
+}
