@@ -313,7 +313,7 @@ fn printed_sub_question(slot: Slot, text: &str) -> bool {
     let asks_a_part = split_label(text, false)
         .or_else(|| label_alone(text))
         .is_some_and(|s| s.inline.is_empty() && parts.iter().any(|&f| s.slot == Slot::Field(f)));
-    asks_a_part && template::is_prompt(text) && template::is_printed(text)
+    asks_a_part && template::is_printed(text)
 }
 
 /// A question printed over several lines ("Confirm that your care home has
@@ -327,7 +327,13 @@ fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
         return (None, 0);
     };
     let head = first.text.trim();
-    if head.is_empty() || head.ends_with(['.', ':', '?']) || split_label(head, false).is_some() {
+    // A question starts as one does: not in lower case, the tail of the
+    // sentence above ("been identified, please contact ...").
+    if head.is_empty()
+        || head.starts_with(char::is_lowercase)
+        || head.ends_with(['.', ':', '?'])
+        || split_label(head, false).is_some()
+    {
         return (None, 0);
     }
     let mut joined = head.to_string();
@@ -350,7 +356,9 @@ fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
         {
             break;
         }
-        let runs_on = t.starts_with(char::is_lowercase) || template::is_printed(&joined);
+        // A line that starts a question of its own runs nothing on.
+        let asks = label_run_on(t).is_some() || label_alone(t).is_some();
+        let runs_on = t.starts_with(char::is_lowercase) || (template::is_printed(&joined) && !asks);
         if !runs_on {
             break;
         }
