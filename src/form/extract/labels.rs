@@ -287,10 +287,10 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
     // The form's own questions are asked without one ("Confirm that you
     // have completed the IG Toolkit Yes"): there the printed words say
     // where the question ends.
-    if words
-        .first()
-        .is_some_and(|w| ASKING.contains(&w.to_lowercase().as_str()))
-    {
+    // "Why" alone is a label too ("WHY Discharge summaries ...").
+    if words.first().is_some_and(|w| {
+        ASKING.contains(&w.to_lowercase().as_str()) && match_label_how(w).is_none()
+    }) {
         return printed_question_then_answer(&words);
     }
     // Read as labels are, small slips corrected ("adress"); once a word.
@@ -447,7 +447,10 @@ fn printed_question_then_answer(words: &[&str]) -> Option<((Slot, bool), String)
         };
         let question = question.join(" ");
         let answer = rest.join(" ");
-        if !is_printed(&question) || is_printed(&answer) {
+        // The form's wording, or a question in other words that a label
+        // rule knows ("How many individual accounts do you need 3").
+        let known = is_printed(&question) || match_label_how(&question).is_some_and(|(_, l)| !l);
+        if !known || is_printed(&answer) {
             continue;
         }
         let Some((slot, loose)) = match_label_how(&question) else {
@@ -455,7 +458,10 @@ fn printed_question_then_answer(words: &[&str]) -> Option<((Slot, bool), String)
         };
         // Where a free-text question ends cannot be told without its
         // mark; a yes, a number or an address plainly starts the answer.
-        if answer_fits(slot, &answer) == Some(true) {
+        let counted = slot == Slot::Field(crate::form::Field::IndividualAccountsRequested)
+            && crate::form::normalise::count(&answer).is_some()
+            && answer.split_whitespace().count() <= 3;
+        if counted || answer_fits(slot, &answer) == Some(true) {
             return Some(((slot, loose), answer));
         }
     }

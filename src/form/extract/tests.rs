@@ -978,3 +978,19 @@ fn an_accounts_table_ends_at_a_question_run_into_its_answer_and_a_number_spaced_
     );
     assert_eq!(form.cqc_registration_number.as_deref(), Some("1-571138732"));
 }
+
+#[test]
+fn a_question_word_that_is_a_label_and_a_question_asked_in_other_words_run_into_answers() {
+    let doc = table(&[
+        &["WHY Discharge summaries, GP correspondence and safeguarding referrals"],
+        &["How many individual accounts do you need 2"],
+        &["What benefits do you expect from using NHSmail"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("Discharge summaries, GP correspondence and safeguarding referrals")
+    );
+    assert_eq!(form.individual_accounts_requested, Some(2));
+    assert_eq!(form.expected_benefits, None);
+}
