@@ -277,11 +277,33 @@ fn skip_forward_header(lines: &[&str], mut i: usize) -> usize {
 ///
 /// These lines only fill what the new text leaves unanswered.
 pub fn quoted_answers(text: &str) -> Vec<(usize, String)> {
-    let lines: Vec<&str> = text.lines().collect();
-    if let Some(out) = interleaved(&lines) {
-        return out;
+    let raw: Vec<&str> = text.lines().collect();
+    let (joined, numbers) = rejoin_wrapped(&raw);
+    let lines: Vec<&str> = joined.iter().map(String::as_str).collect();
+    let out = interleaved(&lines).unwrap_or_else(|| quoted_email(&lines).unwrap_or_default());
+    out.into_iter()
+        .map(|(n, t)| (numbers.get(n.saturating_sub(1)).copied().unwrap_or(n), t))
+        .collect()
+}
+
+/// The lines with each one that the mail program wrapped out of its quote
+/// put back on the quoted line it carries on, and the number (from 1) of
+/// the line each starts on.
+fn rejoin_wrapped(lines: &[&str]) -> (Vec<String>, Vec<usize>) {
+    let mut joined: Vec<String> = Vec::with_capacity(lines.len());
+    let mut numbers = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        if wraps_quote(lines, i)
+            && let Some(last) = joined.last_mut()
+        {
+            last.push(' ');
+            last.push_str(line.trim());
+            continue;
+        }
+        joined.push((*line).to_string());
+        numbers.push(i + 1);
     }
-    quoted_email(&lines).unwrap_or_default()
+    (joined, numbers)
 }
 
 fn is_quoted(line: &str) -> bool {
@@ -327,17 +349,16 @@ fn interleaved(lines: &[&str]) -> Option<Vec<(usize, String)>> {
 }
 
 /// A line the mail program wrapped out of the quote above it, losing its
-/// `>`: the quoted line runs long and this one carries on in lower case.
+/// `>`: the quoted line runs long and this one carries it on (in lower
+/// case, or after a quoted line broken off mid-sentence, "... (Data
+/// Security and Protection" over "Toolkit)? y").
 fn wraps_quote(lines: &[&str], i: usize) -> bool {
     let (Some(prev), Some(line)) = (i.checked_sub(1).and_then(|p| lines.get(p)), lines.get(i))
     else {
         return false;
     };
     let quoted_above = is_quoted(prev) || wraps_quote_above(lines, i - 1);
-    !is_quoted(line)
-        && quoted_above
-        && prev.trim_end().chars().count() >= 60
-        && line.trim_start().starts_with(|c: char| c.is_lowercase())
+    !is_quoted(line) && quoted_above && carries_on(prev, line)
 }
 
 /// The same, one line up (a quoted line wrapped over three).
@@ -346,10 +367,20 @@ fn wraps_quote_above(lines: &[&str], i: usize) -> bool {
     else {
         return false;
     };
-    is_quoted(prev)
-        && !is_quoted(line)
-        && prev.trim_end().chars().count() >= 60
-        && line.trim_start().starts_with(|c: char| c.is_lowercase())
+    is_quoted(prev) && !is_quoted(line) && carries_on(prev, line)
+}
+
+/// Whether `line` carries on the long line `prev`: in lower case, or after
+/// `prev` broke off in the middle of a question (an open bracket, no mark
+/// that ends a question or a sentence). An answer typed under a quoted
+/// question follows one that ends with its colon or question mark.
+fn carries_on(prev: &str, line: &str) -> bool {
+    let prev = prev.trim_end();
+    let next = line.trim_start();
+    let long = prev.chars().count() >= 60;
+    let open_bracket = prev.matches('(').count() > prev.matches(')').count();
+    let broken_off = open_bracket && !prev.ends_with([':', '?', '.']);
+    long && !next.is_empty() && (next.starts_with(char::is_lowercase) || broken_off)
 }
 
 /// A quoted line as a question: its label with the old answer left out
@@ -416,6 +447,28 @@ mod tests {
 
     fn texts(t: &str) -> Vec<String> {
         new_text(t, false).into_iter().map(|(_, l)| l).collect()
+    }
+
+    #[test]
+    fn a_quoted_line_broken_off_mid_question_is_put_back_together() {
+        let text = "I have not heard back about our application below.\n\n\
+                    On Wed 19 Jun 2024 at 17:04, Gareth Patel <g@example.org> wrote:\n\n\
+                    > CQC location ID:\n\
+                    > Have you completed the IG Toolkit (Data Security and Protection\n\
+                    Toolkit)? y\n\
+                    > Do you already have any NHSmail accounts? n\n";
+        let got = quoted_answers(text);
+        let lines: Vec<&str> = got.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "",
+                "CQC location ID:",
+                "Have you completed the IG Toolkit (Data Security and Protection Toolkit)? y",
+                "Do you already have any NHSmail accounts? n",
+            ]
+        );
+        assert_eq!(got[2].0, 6, "numbered from the line it starts on");
     }
 
     #[test]
