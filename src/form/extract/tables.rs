@@ -435,10 +435,14 @@ fn opens_another_question(slot: Slot, t: &str) -> bool {
     let Some(s) = split_label(first_line, true).filter(|s| !s.loose && s.slot != slot) else {
         return false;
     };
-    let asked = first_line.contains([':', '?'])
-        || s.inline.is_empty()
-        || first_line.split_whitespace().count() - s.inline.split_whitespace().count() >= 2
-        || answer_fits(s.slot, &s.inline) == Some(true);
+    // Alone, it must read as a question: its words only, or the form's
+    // printed question ("Secure email instead of fax" answers).
+    let alone_asks =
+        s.inline.is_empty() && (all_label_words(first_line) || template::is_printed(first_line));
+    let run_on = !s.inline.is_empty()
+        && (first_line.split_whitespace().count() - s.inline.split_whitespace().count() >= 2
+            || answer_fits(s.slot, &s.inline) == Some(true));
+    let asked = first_line.contains([':', '?']) || alone_asks || run_on;
     opens_with_label_word && asked
 }
 
