@@ -28,6 +28,11 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// Most PDF pages read.
     pub max_pdf_pages: usize,
+    /// Most one PDF stream other than an image may inflate to (bytes),
+    /// counted while inflating; all streams together are held to
+    /// `max_unzipped_bytes`.
+    #[serde(default = "default_pdf_stream_bytes")]
+    pub max_pdf_stream_bytes: u64,
     /// Most cells read from one workbook.
     pub max_sheet_cells: usize,
     /// Most nested MIME parts / forwarded messages followed.
@@ -51,6 +56,7 @@ impl Default for Limits {
             max_unzipped_bytes: 64 * 1024 * 1024,
             max_zip_entries: 2_000,
             max_pdf_pages: 50,
+            max_pdf_stream_bytes: default_pdf_stream_bytes(),
             max_sheet_cells: 200_000,
             max_mime_depth: 20,
             max_text_bytes: default_text_bytes(),
@@ -61,6 +67,10 @@ impl Default for Limits {
 }
 
 fn default_text_bytes() -> usize {
+    8 * 1024 * 1024
+}
+
+fn default_pdf_stream_bytes() -> u64 {
     8 * 1024 * 1024
 }
 
