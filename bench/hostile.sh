@@ -23,9 +23,9 @@ MAX_MB=${MAX_MB:-300}
 MAX_S=${MAX_S:-10}
 # The daemon's default limits (config `[limits]` defaults), as it hands them
 # to its reader.
-LIMITS=${LIMITS:-'{"max_message_bytes":41943040,"max_attachment_bytes":31457280,"max_unzipped_bytes":67108864,"max_zip_entries":2000,"max_pdf_pages":50,"max_pdf_stream_bytes":8388608,"max_sheet_cells":200000,"max_mime_depth":20,"max_text_bytes":8388608,"max_body_bytes":1048576,"max_millis_per_attachment":5000}'}
+LIMITS=${LIMITS:-'{"max_message_bytes":41943040,"max_attachment_bytes":31457280,"max_unzipped_bytes":67108864,"max_zip_entries":2000,"max_pdf_pages":50,"max_pdf_stream_bytes":8388608,"max_pdf_objects":20000,"max_sheet_cells":200000,"max_mime_depth":20,"max_text_bytes":8388608,"max_body_bytes":1048576,"max_millis_per_attachment":5000}'}
 
-[ -x "$BIN" ] || cargo build --release -j1
+[ -x "$BIN" ] || { echo "no $BIN: cargo build --release -j1 (CARGO_TARGET_DIR=$TARGET) first" >&2; exit 2; }
 if [ ! -d "$CASES" ] || [ -z "$(ls -A "$CASES" 2>/dev/null)" ]; then
   echo "writing the cases to $CASES" >&2
   python3 tests/fixtures/hostile/make_cases.py "$CASES"

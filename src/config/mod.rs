@@ -691,6 +691,9 @@ pub struct LimitsConfig {
     /// The most one PDF stream (other than an image) may inflate to, in MiB.
     #[serde(default = "default_pdf_stream_mb")]
     pub max_pdf_stream_mb: u64,
+    /// The most objects one PDF may hold.
+    #[serde(default = "default_pdf_objects")]
+    pub max_pdf_objects: usize,
     /// The address space a reader process may take (`RLIMIT_AS`), in MiB.
     #[serde(default = "default_reader_memory_mb")]
     pub reader_memory_mb: u64,
@@ -721,6 +724,9 @@ fn default_pdf_pages() -> usize {
 fn default_pdf_stream_mb() -> u64 {
     8
 }
+fn default_pdf_objects() -> usize {
+    20_000
+}
 fn default_reader_memory_mb() -> u64 {
     1024
 }
@@ -742,6 +748,7 @@ impl Default for LimitsConfig {
             max_unzipped_mb: default_unzipped_mb(),
             max_pdf_pages: default_pdf_pages(),
             max_pdf_stream_mb: default_pdf_stream_mb(),
+            max_pdf_objects: default_pdf_objects(),
             reader_memory_mb: default_reader_memory_mb(),
             reader_cpu_seconds: default_reader_cpu_seconds(),
             reader_timeout_seconds: default_reader_timeout_seconds(),
@@ -758,6 +765,7 @@ impl LimitsConfig {
             max_unzipped_bytes: self.max_unzipped_mb * 1024 * 1024,
             max_pdf_pages: self.max_pdf_pages,
             max_pdf_stream_bytes: self.max_pdf_stream_mb * 1024 * 1024,
+            max_pdf_objects: self.max_pdf_objects,
             ..crate::form::readers::Limits::default()
         }
     }
@@ -776,6 +784,12 @@ impl LimitsConfig {
             return Err(invalid(
                 "limits.max_pdf_stream_mb",
                 "must be between 1 and limits.max_unzipped_mb (MiB)",
+            ));
+        }
+        if !(100..=1_000_000).contains(&self.max_pdf_objects) {
+            return Err(invalid(
+                "limits.max_pdf_objects",
+                "must be between 100 and 1000000",
             ));
         }
         if !(64..=1 << 20).contains(&self.reader_memory_mb) {
@@ -1723,6 +1737,11 @@ mod tests {
                 "max_pdf_stream_mb = 8",
                 "max_pdf_stream_mb = 65",
                 "limits.max_pdf_stream_mb",
+            ),
+            (
+                "max_pdf_objects = 20000",
+                "max_pdf_objects = 10",
+                "limits.max_pdf_objects",
             ),
         ] {
             let err = example(|t| t.replace(from, to)).unwrap_err().to_string();

@@ -693,7 +693,11 @@ fn issue16_cases(bed: &Bed, from: &str) -> Vec<(String, String, Vec<u8>)> {
     cases
         .into_iter()
         .map(|path| {
-            let name = path.file_stem().expect("a name").to_string_lossy().into_owned();
+            let name = path
+                .file_stem()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
             let mid = format!("{name}.{}@example.test", bed.tag);
             (name, mid, std::fs::read(&path).expect("a case"))
         })

@@ -33,6 +33,10 @@ pub struct Limits {
     /// `max_unzipped_bytes`.
     #[serde(default = "default_pdf_stream_bytes")]
     pub max_pdf_stream_bytes: u64,
+    /// Most objects in one PDF (pages, fonts, fields...), counted before
+    /// it is loaded.
+    #[serde(default = "default_pdf_objects")]
+    pub max_pdf_objects: usize,
     /// Most cells read from one workbook.
     pub max_sheet_cells: usize,
     /// Most nested MIME parts / forwarded messages followed.
@@ -57,6 +61,7 @@ impl Default for Limits {
             max_zip_entries: 2_000,
             max_pdf_pages: 50,
             max_pdf_stream_bytes: default_pdf_stream_bytes(),
+            max_pdf_objects: default_pdf_objects(),
             max_sheet_cells: 200_000,
             max_mime_depth: 20,
             max_text_bytes: default_text_bytes(),
@@ -72,6 +77,10 @@ fn default_text_bytes() -> usize {
 
 fn default_pdf_stream_bytes() -> u64 {
     8 * 1024 * 1024
+}
+
+fn default_pdf_objects() -> usize {
+    20_000
 }
 
 fn default_body_bytes() -> usize {
