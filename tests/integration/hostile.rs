@@ -754,7 +754,7 @@ async fn issue16_hostile_cases_at_once_none_lost() {
         let q = imap.find(&bed.quarantine, mid).await.len();
         assert_eq!(p + q, 1, "{name}: processed {p}, quarantined {q}\n{log}");
         let rows = sqlx::query(
-            "SELECT m.status, m.note, c.reference, c.findings_json FROM messages m
+            "SELECT m.status, m.note, c.reference, m.parse_json FROM messages m
              LEFT JOIN cases c ON c.id = m.case_id WHERE m.message_id = $1",
         )
         .bind(mid)
@@ -765,7 +765,7 @@ async fn issue16_hostile_cases_at_once_none_lost() {
         let status: String = rows[0].get("status");
         let note: Option<String> = rows[0].get("note");
         let reference: Option<String> = rows[0].get("reference");
-        let findings: Option<String> = rows[0].get("findings_json");
+        let parsed: Option<String> = rows[0].get("parse_json");
         eprintln!(
             "  {name:<32} {status:<11} {}",
             reference.as_deref().or(note.as_deref()).unwrap_or("-")
@@ -776,10 +776,12 @@ async fn issue16_hostile_cases_at_once_none_lost() {
             "{name}: neither a case nor a reason"
         );
         if name == "xlsx-declared-whole-sheet" {
-            // A genuine form whose dimension claims the whole sheet is read.
-            let findings = findings.unwrap_or_default();
+            // A genuine form whose dimension claims the whole sheet is read
+            // (its own reading: the set, from one home, shares one case).
+            let parsed = parsed.unwrap_or_default();
             assert!(reference.is_some(), "{name}: no case");
-            assert!(!findings.contains("unreadable_attachment"), "{findings}");
+            assert!(parsed.contains("Dimension Manor"), "{parsed}");
+            assert!(!parsed.contains("unreadable_attachment"), "{parsed}");
         }
     }
     let _ = db.close().await;
