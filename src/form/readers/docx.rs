@@ -631,7 +631,8 @@ mod tests {
         let body = "<w:p><w:r><w:t>0123456789</w:t></w:r></w:p>".repeat(100);
         let xml = format!(r#"<w:document {NS}><w:body>{body}</w:body></w:document>"#);
         let doc = read_xml("t.docx", &xml, HashSet::new(), 25).unwrap();
-        assert_eq!(texts(&doc).concat().len(), 30, "{:?}", texts(&doc));
+        // The paragraph in hand when the cap is passed is left unfinished.
+        assert_eq!(texts(&doc), ["0123456789", "0123456789"]);
     }
 
     #[test]
