@@ -688,6 +688,12 @@ pub struct LimitsConfig {
     pub max_unzipped_mb: u64,
     #[serde(default = "default_pdf_pages")]
     pub max_pdf_pages: usize,
+    /// The most one PDF stream (other than an image) may inflate to, in MiB.
+    #[serde(default = "default_pdf_stream_mb")]
+    pub max_pdf_stream_mb: u64,
+    /// The most objects one PDF may hold.
+    #[serde(default = "default_pdf_objects")]
+    pub max_pdf_objects: usize,
     /// The address space a reader process may take (`RLIMIT_AS`), in MiB.
     #[serde(default = "default_reader_memory_mb")]
     pub reader_memory_mb: u64,
@@ -715,6 +721,12 @@ fn default_unzipped_mb() -> u64 {
 fn default_pdf_pages() -> usize {
     50
 }
+fn default_pdf_stream_mb() -> u64 {
+    8
+}
+fn default_pdf_objects() -> usize {
+    20_000
+}
 fn default_reader_memory_mb() -> u64 {
     1024
 }
@@ -735,6 +747,8 @@ impl Default for LimitsConfig {
             max_attachment_mb: default_attachment_mb(),
             max_unzipped_mb: default_unzipped_mb(),
             max_pdf_pages: default_pdf_pages(),
+            max_pdf_stream_mb: default_pdf_stream_mb(),
+            max_pdf_objects: default_pdf_objects(),
             reader_memory_mb: default_reader_memory_mb(),
             reader_cpu_seconds: default_reader_cpu_seconds(),
             reader_timeout_seconds: default_reader_timeout_seconds(),
@@ -750,6 +764,8 @@ impl LimitsConfig {
             max_attachment_bytes: self.max_attachment_mb * 1024 * 1024,
             max_unzipped_bytes: self.max_unzipped_mb * 1024 * 1024,
             max_pdf_pages: self.max_pdf_pages,
+            max_pdf_stream_bytes: self.max_pdf_stream_mb * 1024 * 1024,
+            max_pdf_objects: self.max_pdf_objects,
             ..crate::form::readers::Limits::default()
         }
     }
@@ -764,6 +780,18 @@ impl LimitsConfig {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        if !(1..=self.max_unzipped_mb.max(1)).contains(&self.max_pdf_stream_mb) {
+            return Err(invalid(
+                "limits.max_pdf_stream_mb",
+                "must be between 1 and limits.max_unzipped_mb (MiB)",
+            ));
+        }
+        if !(100..=1_000_000).contains(&self.max_pdf_objects) {
+            return Err(invalid(
+                "limits.max_pdf_objects",
+                "must be between 100 and 1000000",
+            ));
+        }
         if !(64..=1 << 20).contains(&self.reader_memory_mb) {
             return Err(invalid(
                 "limits.reader_memory_mb",
@@ -1699,6 +1727,21 @@ mod tests {
                 "reader_max_attempts = 2",
                 "reader_max_attempts = 0",
                 "limits.reader_max_attempts",
+            ),
+            (
+                "max_pdf_stream_mb = 8",
+                "max_pdf_stream_mb = 0",
+                "limits.max_pdf_stream_mb",
+            ),
+            (
+                "max_pdf_stream_mb = 8",
+                "max_pdf_stream_mb = 65",
+                "limits.max_pdf_stream_mb",
+            ),
+            (
+                "max_pdf_objects = 20000",
+                "max_pdf_objects = 10",
+                "limits.max_pdf_objects",
             ),
         ] {
             let err = example(|t| t.replace(from, to)).unwrap_err().to_string();

@@ -669,3 +669,122 @@ async fn hostile_messages_each_get_an_outcome_in_bounded_memory() {
         peak_kb / 1024
     );
 }
+
+// ------------------------------------------------- the hostile cases of issue 16
+
+/// Writes the light cases of `tests/fixtures/hostile/make_cases.py` (the
+/// heavy ones, 30 MB bodies and gigabyte bombs of every kind, are read by
+/// `bench/hostile.sh` only, to keep this test quick on two cores) as
+/// (case, Message-ID, raw message).
+fn issue16_cases(bed: &Bed, from: &str) -> Vec<(String, String, Vec<u8>)> {
+    let out = bed.dir.path().join("cases");
+    let status = std::process::Command::new("python3")
+        .arg(repo().join("tests/fixtures/hostile/make_cases.py"))
+        .arg(&out)
+        .args(["--light", "--from", from, "--tag", &bed.tag])
+        .status()
+        .expect("python3 runs make_cases.py");
+    assert!(status.success(), "make_cases.py: {status}");
+    let mut cases: Vec<_> = std::fs::read_dir(&out)
+        .expect("the cases")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    cases.sort();
+    cases
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            let mid = format!("{name}.{}@example.test", bed.tag);
+            (name, mid, std::fs::read(&path).expect("a case"))
+        })
+        .collect()
+}
+
+/// Every hostile case given to the daemon at once, through the real IMAP
+/// server: the daemon stays up, and each message is answered (a case) or
+/// filed (a record) or quarantined with its reason; none is lost.
+#[tokio::test]
+async fn issue16_hostile_cases_at_once_none_lost() {
+    let home = "carehome3@example.test";
+    let bed = Bed::new("hostile16", Backend::Sqlite).await;
+    let config = bed.write_config("config.toml", &Settings::default());
+    let set = issue16_cases(&bed, home);
+    assert!(set.len() >= 20, "{} light cases", set.len());
+    let mut imap = Imap::login(crate::support::SPONSOR).await;
+    for (_, _, raw) in &set {
+        imap.append(&bed.incoming, raw).await;
+    }
+    let started = Instant::now();
+    let mut daemon = bed.spawn_daemon(&config);
+    let pid = daemon.pid();
+    let deadline = started + Duration::from_secs(300);
+    while imap.count(&bed.incoming).await > 0 {
+        assert!(
+            vm_hwm_kb(pid).is_some(),
+            "the daemon is gone:\n{}",
+            daemon.log_text()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "messages left after 5 minutes:\n{}",
+            daemon.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let peak_kb = vm_hwm_kb(pid).expect("the daemon is still running");
+    let code = daemon.terminate(Duration::from_secs(60)).await;
+    let log = daemon.log_text();
+    assert_eq!(code, Some(0), "{log}");
+    eprintln!(
+        "issue 16 set: {} messages in {:.1} s, daemon peak (VmHWM) {} MB",
+        set.len(),
+        started.elapsed().as_secs_f32(),
+        peak_kb / 1024
+    );
+    use sqlx::{Connection, Row};
+    let mut db = sqlx::SqliteConnection::connect(&bed.database_url)
+        .await
+        .expect("open the database");
+    for (name, mid, _) in &set {
+        let p = imap.find(&bed.processed, mid).await.len();
+        let q = imap.find(&bed.quarantine, mid).await.len();
+        assert_eq!(p + q, 1, "{name}: processed {p}, quarantined {q}\n{log}");
+        let rows = sqlx::query(
+            "SELECT m.status, m.note, c.reference, m.parse_json FROM messages m
+             LEFT JOIN cases c ON c.id = m.case_id WHERE m.message_id = $1",
+        )
+        .bind(mid)
+        .fetch_all(&mut db)
+        .await
+        .expect("messages");
+        assert_eq!(rows.len(), 1, "{name} recorded once");
+        let status: String = rows[0].get("status");
+        let note: Option<String> = rows[0].get("note");
+        let reference: Option<String> = rows[0].get("reference");
+        let parsed: Option<String> = rows[0].get("parse_json");
+        eprintln!(
+            "  {name:<32} {status:<11} {}",
+            reference.as_deref().or(note.as_deref()).unwrap_or("-")
+        );
+        assert_eq!(q == 1, status == "quarantined", "{name}: {status}");
+        assert!(
+            reference.is_some() || note.is_some_and(|n| !n.is_empty()),
+            "{name}: neither a case nor a reason"
+        );
+        if name == "xlsx-declared-whole-sheet" {
+            // A genuine form whose dimension claims the whole sheet is read
+            // (its own reading: the set, from one home, shares one case).
+            let parsed = parsed.unwrap_or_default();
+            assert!(reference.is_some(), "{name}: no case");
+            assert!(parsed.contains("Dimension Manor"), "{parsed}");
+            assert!(!parsed.contains("unreadable_attachment"), "{parsed}");
+        }
+    }
+    let _ = db.close().await;
+    imap.logout().await;
+    assert!(!log.contains("panicked"), "{log}");
+}

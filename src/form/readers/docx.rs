@@ -29,14 +29,21 @@ pub fn read(name: &str, bytes: &[u8], limits: &Limits) -> Result<Document, ReadE
     } else {
         HashSet::new()
     };
-    read_xml(name, &xml, struck_styles)
+    read_xml(name, &xml, struck_styles, limits.max_text_bytes)
 }
 
-/// Turns the XML of `word/document.xml` into a document.
-fn read_xml(name: &str, xml: &str, struck_styles: HashSet<String>) -> Result<Document, ReadError> {
+/// Turns the XML of `word/document.xml` into a document. Only the first
+/// `max_text` bytes of text are read: a form holds a few kilobytes, and
+/// reading stops there, as it does after the first megabyte of a body.
+fn read_xml(
+    name: &str,
+    xml: &str,
+    struck_styles: HashSet<String>,
+    max_text: usize,
+) -> Result<Document, ReadError> {
     let mut walker = Walker::new(name, struck_styles);
     let mut reader = Reader::from_str(xml);
-    loop {
+    while walker.text_bytes <= max_text {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 walker.open(&e);
@@ -389,6 +396,8 @@ struct Walker {
     control_box: Option<bool>,
     /// Stack depth of the content control whose glyph was replaced.
     control_skip: Option<usize>,
+    /// Bytes of text kept so far.
+    text_bytes: usize,
 }
 
 impl Walker {
@@ -404,6 +413,7 @@ impl Walker {
             drop_down: None,
             control_box: None,
             control_skip: None,
+            text_bytes: 0,
         }
     }
 
@@ -541,6 +551,7 @@ impl Walker {
     fn text(&mut self, text: &str) {
         let in_text = self.parent() == "t" && self.grandparent() == "r";
         if in_text && !self.run_hidden && self.skip_depth == 0 && self.control_skip.is_none() {
+            self.text_bytes += text.len();
             self.out.push_str(text);
         }
     }
@@ -570,7 +581,7 @@ mod tests {
 
     fn doc_of(body: &str) -> Document {
         let xml = format!("<w:document {NS}><w:body>{body}</w:body></w:document>");
-        read_xml("t.docx", &xml, HashSet::new()).unwrap()
+        read_xml("t.docx", &xml, HashSet::new(), usize::MAX).unwrap()
     }
 
     fn texts(doc: &Document) -> Vec<String> {
@@ -611,8 +622,17 @@ mod tests {
         let xml = format!(
             r#"<w:document {NS}><w:body><w:p><w:r><w:rPr><w:rStyle w:val="Gone"/></w:rPr><w:t>No</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Plain"/></w:rPr><w:t>Yes</w:t></w:r></w:p></w:body></w:document>"#
         );
-        let doc = read_xml("t.docx", &xml, styles).unwrap();
+        let doc = read_xml("t.docx", &xml, styles, usize::MAX).unwrap();
         assert_eq!(texts(&doc), ["Yes"]);
+    }
+
+    #[test]
+    fn reading_stops_after_the_text_cap() {
+        let body = "<w:p><w:r><w:t>0123456789</w:t></w:r></w:p>".repeat(100);
+        let xml = format!(r#"<w:document {NS}><w:body>{body}</w:body></w:document>"#);
+        let doc = read_xml("t.docx", &xml, HashSet::new(), 25).unwrap();
+        // The paragraph in hand when the cap is passed is left unfinished.
+        assert_eq!(texts(&doc), ["0123456789", "0123456789"]);
     }
 
     #[test]

@@ -28,6 +28,15 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// Most PDF pages read.
     pub max_pdf_pages: usize,
+    /// Most one PDF stream other than an image may inflate to (bytes),
+    /// counted while inflating; all streams together are held to
+    /// `max_unzipped_bytes`.
+    #[serde(default = "default_pdf_stream_bytes")]
+    pub max_pdf_stream_bytes: u64,
+    /// Most objects in one PDF (pages, fonts, fields...), counted before
+    /// it is loaded.
+    #[serde(default = "default_pdf_objects")]
+    pub max_pdf_objects: usize,
     /// Most cells read from one workbook.
     pub max_sheet_cells: usize,
     /// Most nested MIME parts / forwarded messages followed.
@@ -51,6 +60,8 @@ impl Default for Limits {
             max_unzipped_bytes: 64 * 1024 * 1024,
             max_zip_entries: 2_000,
             max_pdf_pages: 50,
+            max_pdf_stream_bytes: default_pdf_stream_bytes(),
+            max_pdf_objects: default_pdf_objects(),
             max_sheet_cells: 200_000,
             max_mime_depth: 20,
             max_text_bytes: default_text_bytes(),
@@ -62,6 +73,14 @@ impl Default for Limits {
 
 fn default_text_bytes() -> usize {
     8 * 1024 * 1024
+}
+
+fn default_pdf_stream_bytes() -> u64 {
+    8 * 1024 * 1024
+}
+
+fn default_pdf_objects() -> usize {
+    20_000
 }
 
 fn default_body_bytes() -> usize {

@@ -12,15 +12,19 @@
 //! `max_pdf_pages` pages are read; reading stops with
 //! [`ReadError::TooLarge`] once `max_millis_per_attachment` has passed while
 //! drawing text. Loading and decompressing the file happen before the clock
-//! can be checked, so a decompression bomb is bounded only by
-//! `max_attachment_bytes`.
+//! can be checked, so every stream is first inflated once under
+//! `max_pdf_stream_bytes` and `max_unzipped_bytes` ([`streams`]), and a
+//! file with more than `max_pdf_objects` objects is refused before lopdf
+//! spends time on them ([`objects`]).
 
 mod fast;
 mod fields;
 mod glyphs;
 mod layout;
 mod nesting;
+mod objects;
 mod std14;
+mod streams;
 
 use super::{Limits, ReadError};
 use crate::form::document::Document;
@@ -75,6 +79,8 @@ fn collect(
     if nesting::too_deep(bytes, nesting::MAX_NESTING) {
         return Err(too_deep());
     }
+    objects::check(bytes, limits)?;
+    streams::check(bytes, limits)?;
     let doc = pdf_extract::Document::load_mem(bytes).map_err(load_error)?;
     if doc.is_encrypted() && doc.encryption_state.is_none() {
         return Err(ReadError::Encrypted);

@@ -390,34 +390,63 @@ struct Grid {
     cells: BTreeMap<(u32, u32), String>,
 }
 
+/// Runs of empty rows or columns longer than this are laid out this long:
+/// the cell budget counts the cells that exist and the empty ones that line
+/// them up, so a stray cell in a sheet's far corner (XFD1048576) must not
+/// turn a form of twenty cells into a million empty rows, refused as too
+/// large. Fifty empty rows or columns part two blocks as well as a million.
+const MAX_GAP: u32 = 50;
+
 impl Grid {
     /// Lays the cells out in rows from the first used row and column, with
     /// empty cells kept so columns line up and nothing after a row's last
-    /// value; empty rows in between are kept empty.
+    /// value; empty rows in between are kept empty, runs of them (and of
+    /// empty columns) no longer than [`MAX_GAP`].
     fn into_rows(self, sheet: &str, budget: &mut CellBudget) -> Result<Vec<Vec<Cell>>, ReadError> {
-        let Some(first_row) = self.cells.keys().map(|&(r, _)| r).min() else {
-            return Ok(Vec::new());
-        };
-        let first_col = self.cells.keys().map(|&(_, c)| c).min().unwrap_or(0);
+        let rows_at = squeeze(self.cells.keys().map(|&(r, _)| r));
+        let cols_at = squeeze(self.cells.keys().map(|&(_, c)| c));
         let mut rows: Vec<Vec<Cell>> = Vec::new();
+        // The real column of each row's last cell, and where it was laid.
+        let mut last = (u32::MAX, 0u32, 0usize);
         for ((row, col), text) in self.cells {
-            let index = (row - first_row) as usize;
+            let index = rows_at[&row];
             if rows.len() <= index {
                 budget.spend(index + 1 - rows.len())?;
                 rows.resize_with(index + 1, Vec::new);
             }
+            if last.0 != row {
+                last = (row, cols_at.keys().next().copied().unwrap_or(0), 0);
+            }
             let Some(cells) = rows.get_mut(index) else {
                 continue;
             };
-            while (cells.len() as u64) < u64::from(col - first_col) {
+            while cells.len() < cols_at[&col] {
                 budget.spend(1)?;
-                let pad_col = first_col + cells.len() as u32;
+                let pad_col = last.1 + (cells.len() - last.2) as u32;
                 cells.push(Cell::new("", a1(sheet, row, pad_col)));
             }
+            last = (row, col, cells.len());
             cells.push(Cell::new(text, a1(sheet, row, col)));
         }
         Ok(rows)
     }
+}
+
+/// Where each distinct value (a row or a column) is laid out, from 0, with
+/// gaps between values shortened to [`MAX_GAP`].
+fn squeeze(values: impl Iterator<Item = u32>) -> BTreeMap<u32, usize> {
+    let distinct: std::collections::BTreeSet<u32> = values.collect();
+    let mut at = BTreeMap::new();
+    let mut previous: Option<(u32, usize)> = None;
+    for value in distinct {
+        let index = match previous {
+            None => 0,
+            Some((before, index)) => index + 1 + (value - before - 1).min(MAX_GAP) as usize,
+        };
+        at.insert(value, index);
+        previous = Some((value, index));
+    }
+    at
 }
 
 /// `Sheet1!B7` for row 6, column 1 (both from 0).
@@ -690,15 +719,20 @@ mod tests {
     }
 
     #[test]
-    fn far_away_cell_does_not_blow_up_memory() {
+    fn far_away_cell_is_laid_out_near_and_keeps_its_place() {
         let mut grid = Grid::default();
         grid.cells.insert((0, 0), "a".into());
+        grid.cells.insert((0, 2), "b".into());
         grid.cells.insert((1_048_575, 16_383), "z".into());
-        let mut budget = CellBudget::new(200_000, usize::MAX);
-        assert!(matches!(
-            grid.into_rows("S", &mut budget),
-            Err(ReadError::TooLarge(_))
-        ));
+        let mut budget = CellBudget::new(200, usize::MAX);
+        let rows = grid.into_rows("S", &mut budget).unwrap();
+        assert_eq!(rows.len(), 2 + MAX_GAP as usize);
+        let first: Vec<_> = rows[0].iter().map(|c| c.place.clone()).collect();
+        assert_eq!(first, ["S!A1", "S!B1", "S!C1"]);
+        let last = rows.last().unwrap();
+        assert_eq!(last.len(), 3 + MAX_GAP as usize + 1);
+        assert_eq!(last.last().unwrap().place, "S!XFD1048576");
+        assert_eq!(last[3].place, "S!D1048576");
     }
 
     #[test]
