@@ -261,7 +261,9 @@ const MAX_NOTE_LINES: usize = 3;
 fn is_printed_note(text: &str) -> bool {
     let t = text.trim();
     let asks = || split_label(t, false).is_some() || label_alone(t).is_some();
-    !t.is_empty() && (is_note(t) || (template::is_printed(t) && !asks()))
+    // "Note House" is a name; "Note: a maximum of 3 ..." is printed.
+    let printed_note = is_note(t) && !template::strip(t).chars().any(char::is_alphanumeric);
+    !t.is_empty() && (printed_note || (template::is_printed(t) && !asks()))
 }
 
 /// Whether `more` finishes the question begun in `first` ("SECURE" over

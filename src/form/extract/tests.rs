@@ -994,3 +994,9 @@ fn a_question_word_that_is_a_label_and_a_question_asked_in_other_words_run_into_
     assert_eq!(form.individual_accounts_requested, Some(2));
     assert_eq!(form.expected_benefits, None);
 }
+
+#[test]
+fn a_home_called_note_house_under_its_label_is_no_printed_note() {
+    let (form, _) = extract(&[body("Name of care home:\nNote House\nAddress: 1 Road")]);
+    assert_eq!(form.care_home_name.as_deref(), Some("Note House"));
+}
