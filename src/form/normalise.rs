@@ -325,6 +325,22 @@ pub fn is_valid_email(value: &str) -> bool {
             .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
 }
 
+/// Text written as an email address, valid or not: with an `@`, or one
+/// dotted word with no `@` ("jane.smith.riverside.example.org", the `@`
+/// typed as a dot), which the form's answer gives wrongly rather than not at all.
+pub fn is_email_attempt(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', ',', ';']);
+    if t.contains('@') {
+        return true;
+    }
+    let ok_char = |c: char| c.is_alphanumeric() || "._%+-'".contains(c);
+    let labels: Vec<&str> = t.split('.').collect();
+    !t.contains(char::is_whitespace)
+        && t.chars().all(ok_char)
+        && labels.len() >= 3
+        && labels.iter().all(|l| l.chars().any(char::is_alphabetic))
+}
+
 /// A UK telephone number, landline or mobile, as people write it:
 /// `0113 496 0000`, `(0113) 496 0645`, `+44 (0)113 496 0871`, `07700 900123`,
 /// with an optional extension. A number abroad (`+1 (212) 555-0147`) is not.
@@ -645,6 +661,17 @@ mod tests {
         assert_eq!(count("a single account"), Some(1));
         assert_eq!(count("Jane Smith"), None);
         assert_eq!(count(""), None);
+    }
+
+    #[test]
+    fn email_attempts() {
+        assert!(is_email_attempt("jane.smith@riverside.example.org"));
+        assert!(is_email_attempt("Jane.Smith.riverside.example.org"));
+        assert!(is_email_attempt("jane smith@riverside"));
+        assert!(!is_email_attempt("Riverside Care Home"));
+        assert!(!is_email_attempt("0113.496.0000"));
+        assert!(!is_email_attempt("riverside.org"));
+        assert!(!is_email_attempt("Yes. See above."));
     }
 
     #[test]

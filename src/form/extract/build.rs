@@ -131,7 +131,14 @@ impl Builder {
             }
             Field::ApplicantEmail => {
                 let email = single.map(|v| {
-                    let token = v.split_whitespace().find(|t| t.contains('@')).unwrap_or(&v);
+                    let token = v
+                        .split_whitespace()
+                        .find(|t| t.contains('@'))
+                        .or_else(|| {
+                            v.split_whitespace()
+                                .find(|t| normalise::is_email_attempt(t))
+                        })
+                        .unwrap_or(&v);
                     normalise::email(token)
                 });
                 self.text(field, email, o);

@@ -316,7 +316,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         // A hint in brackets or after a dash belongs to the question,
         // whatever follows ("Individual accounts – one row per owner").
         if next.starts_with(['(', '[', '-', '–', '—']) && !opens_an_answer(next) {
-            return None;
+            return after_bracketed_hint(&words, k);
         }
         // "Reason for more than 3 accounts": a number the question counts
         // carries it on too.
@@ -372,6 +372,29 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
         }
     }
     None
+}
+
+/// A label with its hint in brackets, then the answer ("Who will own the
+/// mailbox (name and mobile) Olivia Barnes, 07700 900422"): the bracket
+/// says where the question ends. A dash's hint has no end, nor has an
+/// unclosed bracket: there nothing is read.
+fn after_bracketed_hint(words: &[&str], k: usize) -> Option<((Slot, bool), String)> {
+    let open = words.get(k)?;
+    let close = match open.chars().next()? {
+        '(' => ')',
+        '[' => ']',
+        _ => return None,
+    };
+    let end = (k..words.len()).find(|&j| words.get(j).is_some_and(|w| w.contains(close)))?;
+    let (slot, loose) = match_label_how(&words.get(..k)?.join(" "))?;
+    let answer = words.get(end + 1..)?.join(" ");
+    let plain = !answer.is_empty()
+        && !loose
+        && answer_fits(slot, &answer) != Some(false)
+        && !crate::form::template::is_printed(&answer)
+        && !wholly_printed(&answer)
+        && !matches!(slot, Slot::Field(crate::form::Field::Accounts));
+    plain.then_some(((slot, loose), answer))
 }
 
 /// Text that is all the form's printed words and prompts.
@@ -539,7 +562,7 @@ pub(super) fn answer_fits(slot: Slot, text: &str) -> Option<bool> {
         Field::CareHomeTelephone
         | Field::CqcRegistrationNumber
         | Field::SharedMailboxOwnerMobile => text.chars().filter(char::is_ascii_digit).count() >= 6,
-        Field::ApplicantEmail => text.contains('@'),
+        Field::ApplicantEmail => crate::form::normalise::is_email_attempt(text),
         // A row of tick boxes answers a yes-or-no question only.
         _ if is_tick_boxes(text) => false,
         _ => return None,

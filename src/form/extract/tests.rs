@@ -1000,3 +1000,32 @@ fn a_home_called_note_house_under_its_label_is_no_printed_note() {
     let (form, _) = extract(&[body("Name of care home:\nNote House\nAddress: 1 Road")]);
     assert_eq!(form.care_home_name.as_deref(), Some("Note House"));
 }
+
+#[test]
+fn a_label_with_its_hint_in_brackets_runs_into_its_answer() {
+    let doc = table(&[
+        &["Who will own the mailbox (name and mobile) Olivia Barnes, 07700 900422"],
+        &["Expected benefits Secure email instead of fax"],
+        &["Individual accounts (one row per person) see table below"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Olivia Barnes"));
+    assert_eq!(
+        form.shared_mailbox_owner_mobile.as_deref(),
+        Some("07700 900422")
+    );
+    assert_eq!(
+        form.expected_benefits.as_deref(),
+        Some("Secure email instead of fax")
+    );
+}
+
+#[test]
+fn an_email_address_typed_with_a_dot_for_its_at_is_read_as_given() {
+    let doc = body("Name: Priya Shah\nContact email address\npriya.shah.riverside.example.org\n");
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.applicant_email.as_deref(),
+        Some("priya.shah.riverside.example.org")
+    );
+}
