@@ -3,7 +3,7 @@
 //! exactly this; the daemon's intake runs exactly this.
 
 use crate::findings::{self, Evidence, Finding, Severity};
-use crate::form::document::Document;
+use crate::form::document::{Block, Document};
 use crate::form::extract::{Matched, extract_matched, match_document};
 use crate::form::readers::{self, Format, Limits, ReadError, tnef};
 use crate::form::{Form, Guess, Provenance};
@@ -72,10 +72,16 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
         .filter_map(|r| r.document.as_ref().map(|(d, m)| (d, m)))
         .chain(bodies.iter().map(|(d, m)| (d, m)));
     let (mut form, mut provenance) = extract_matched(sources);
-    let quoted = quoted_answers(&content.bodies);
-    if !quoted.is_empty() {
-        let (answers, from) = crate::form::extract::extract(&quoted);
-        form.fill_gaps(&mut provenance, &answers, &from, Guess::Quoted);
+    // The HTML first: a tick or a strike-through in a quoted form survives
+    // only there.
+    for quoted in [
+        quoted_html(&content.bodies),
+        quoted_answers(&content.bodies),
+    ] {
+        if !quoted.is_empty() {
+            let (answers, from) = crate::form::extract::extract(&quoted);
+            form.fill_gaps(&mut provenance, &answers, &from, Guess::Quoted);
+        }
     }
     let maybe_form = read
         .iter()
@@ -128,6 +134,19 @@ pub fn documents(raw: &[u8], limits: &Limits) -> Vec<Document> {
         .filter_map(|f| read_file(f, limits).document.map(|(d, _)| d))
         .collect();
     docs.extend(content.bodies.iter().map(body_document));
+    for mut quoted in [
+        quoted_html(&content.bodies),
+        quoted_answers(&content.bodies),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        quoted.source = format!(
+            "{} (quoted, read for what the rest leaves out)",
+            quoted.source
+        );
+        docs.push(quoted);
+    }
     docs
 }
 
@@ -440,6 +459,35 @@ fn quoted_answers(bodies: &[Body]) -> Vec<Document> {
         .collect()
 }
 
+/// The earlier email quoted in an HTML reply (a blockquote, the part below
+/// an Outlook header block), tables and marks kept, less our own read-back
+/// of an earlier form: one document per body that quotes anything.
+fn quoted_html(bodies: &[Body]) -> Vec<Document> {
+    use readers::html::Part;
+    bodies
+        .iter()
+        .filter(|b| !b.forwarded)
+        .filter_map(|b| {
+            let split = readers::html::read_split(b.source, b.html.as_deref()?);
+            let marked = split.document(|part| matches!(part, Part::Quoted | Part::Unlabelled));
+            // A quote the HTML marks holds the form; one marked in words
+            // only is found by its "On ... wrote:" line.
+            let holds_form = marked
+                .blocks
+                .iter()
+                .any(|b| matches!(b, Block::Table { .. }))
+                || marked.blocks.len() > 3;
+            let doc = if holds_form {
+                quotes::until_sign_off(&marked)
+            } else {
+                quotes::quoted_blocks(&split.document(|_| true))
+            };
+            let doc = quotes::without_read_back(&doc);
+            (!doc.blocks.is_empty()).then_some(doc)
+        })
+        .collect()
+}
+
 /// The body as a document: the HTML when it yields anything (strike-through
 /// survives only there), else the plain text less any quoted thread.
 fn body_document(body: &Body) -> Document {
@@ -543,6 +591,38 @@ mod tests {
             let p = parse_str(raw);
             assert_eq!(p.kind, Kind::Other);
             assert!(!p.complete);
+        }
+    }
+
+    /// A chaser whose earlier application is quoted below "On ... wrote:"
+    /// in a plain blockquote, the options struck through in the HTML only.
+    fn chaser(quote_open: &str) -> String {
+        format!(
+            "From: a@b.example\r\nSubject: Re: NHSmail application\r\nIn-Reply-To: <x@y>\r\n\
+             Content-Type: multipart/alternative; boundary=b\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nHave you had our form?\r\n\r\n\
+             On Mon 10 Jun 2024, Ann Lee <a@b.example> wrote:\r\n> Shared mailbox\tYes/No\r\n\
+             > Secure exchange\tYes/No\r\n\
+             --b\r\nContent-Type: text/html\r\n\r\n<p>Have you had our form?</p><hr>\
+             <p>On Mon 10 Jun 2024, Ann Lee &lt;a@b.example&gt; wrote:</p>{quote_open}<table>\
+             <tr><td>Name</td><td>Ann Lee</td></tr>\
+             <tr><td>CQC registration number</td><td>1-123456789</td></tr>\
+             <tr><td>Do you require a shared mailbox?</td><td><s>Yes</s>/No</td></tr>\
+             <tr><td>Confirm that your care home has a regular requirement to exchange data securely and why</td><td>Yes/<s>No</s></td></tr>\
+             </table><p>Many thanks</p><p>Tel: 0113 496 0000</p></blockquote>\r\n--b--\r\n"
+        )
+    }
+
+    #[test]
+    fn a_form_quoted_under_a_chaser_is_read_from_its_html_with_its_marks() {
+        for open in ["<blockquote>", "<blockquote type=\"cite\">"] {
+            let p = parse_str(&chaser(open));
+            assert_eq!(p.kind, Kind::Application, "{open}");
+            assert_eq!(p.form.shared_mailbox_required, Some(false), "{open}");
+            assert_eq!(p.form.secure_exchange_required, Some(true), "{open}");
+            assert_eq!(p.form.applicant_name.as_deref(), Some("Ann Lee"), "{open}");
+            // The quoted email ends at its sign-off.
+            assert_eq!(p.form.care_home_telephone, None, "{open}");
         }
     }
 

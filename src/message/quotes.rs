@@ -441,6 +441,94 @@ fn quoted_email(lines: &[&str]) -> Option<Vec<(usize, String)>> {
 pub const READ_BACK_START: &str = "this is what we read from your application";
 pub const READ_BACK_END: &str = "if anything here is wrong";
 
+/// The earlier email quoted in a document read from HTML whose quote the
+/// mail program marked in words only ("On ... wrote:" over a plain
+/// blockquote): its blocks, tables kept, from the mark to the quoted
+/// email's sign-off.
+pub fn quoted_blocks(doc: &Document) -> Document {
+    let mut lines: Vec<&str> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for (b, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Text { text, .. } => {
+                for line in text.split('\n') {
+                    lines.push(line);
+                    owner.push(b);
+                }
+            }
+            Block::Table { .. } => {
+                lines.push("\u{1}");
+                owner.push(b);
+            }
+        }
+    }
+    let mut out = Document::new(doc.source.clone());
+    let Some(start) = (0..lines.len()).find(|&i| mark_at(&lines, i) == Some(Mark::QuoteStart))
+    else {
+        return out;
+    };
+    let mut last = owner.get(start).copied();
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        let Some(&b) = owner.get(i) else { continue };
+        if is_sign_off(unquote(line)) && !out.blocks.is_empty() {
+            break;
+        }
+        if last == Some(b) || header_name(unquote(line)).is_some() {
+            continue;
+        }
+        last = Some(b);
+        match doc.blocks.get(b) {
+            // A plain-text email shown as HTML keeps its `>` marks.
+            Some(Block::Text { text, place }) => {
+                let text: Vec<&str> = text.split('\n').map(unquote).collect();
+                out.push_text(text.join("\n"), place.clone());
+            }
+            Some(table) => out.blocks.push(table.clone()),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A quoted email up to its sign-off ("Many thanks"), once it has said
+/// something: the signature's telephone number is no answer.
+pub fn until_sign_off(doc: &Document) -> Document {
+    let mut out = Document::new(doc.source.clone());
+    for block in &doc.blocks {
+        let signs_off = matches!(block, Block::Text { text, .. }
+            if text.split('\n').next().is_some_and(|l| is_sign_off(unquote(l))));
+        let said =
+            out.blocks.iter().any(|b| matches!(b, Block::Table { .. })) || out.blocks.len() >= 3;
+        if signs_off && said {
+            break;
+        }
+        out.blocks.push(block.clone());
+    }
+    out
+}
+
+/// A document less our read-back block (see [`READ_BACK_START`]).
+pub fn without_read_back(doc: &Document) -> Document {
+    let mut out = Document::new(doc.source.clone());
+    let mut in_read_back = false;
+    for block in &doc.blocks {
+        if let Block::Text { text, .. } = block {
+            let l = lower(text);
+            if l.contains(READ_BACK_START) {
+                in_read_back = true;
+            }
+            if in_read_back {
+                in_read_back = !l.contains(READ_BACK_END);
+                continue;
+            }
+        }
+        if !in_read_back {
+            out.blocks.push(block.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

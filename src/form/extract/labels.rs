@@ -454,7 +454,12 @@ fn in_capitals_after_capitals(words: &[&str], k: usize) -> bool {
     let (Some(before), Some(next)) = (words.get(..k), words.get(k)) else {
         return false;
     };
-    let answer_like = is_yes_or_no_word(next) || next.chars().any(|c| c.is_ascii_digit());
+    let answer_like = is_yes_or_no_word(next)
+        || next.chars().any(|c| c.is_ascii_digit())
+        || matches!(
+            next.to_lowercase().trim_end_matches('.'),
+            "n/a" | "na" | "none" | "nil" | "tbc" | "tba" | "tbd"
+        );
     !before.is_empty() && before.iter().all(|w| capitals(w)) && capitals(next) && !answer_like
 }
 
@@ -584,6 +589,35 @@ pub(super) fn names_no_one(slot: Slot, text: &str) -> bool {
         )
     );
     naming && is_yes_or_no_word(text)
+}
+
+/// A yes or a no (or tick boxes) under a question that asks for more than
+/// that ("If yes, please state the preferred mailbox name", "Why"): the
+/// answer to the yes-or-no question the asking one hangs on.
+pub(super) fn answers_its_flag(slot: Slot, text: &str) -> Option<Slot> {
+    use crate::form::Field;
+    let Slot::Field(field) = slot else {
+        return None;
+    };
+    let flag = match field {
+        Field::SharedMailboxName | Field::SharedMailboxOwner | Field::SharedMailboxOwnerMobile => {
+            Field::SharedMailboxRequired
+        }
+        Field::ExistingNhsmailAddresses => Field::HasExistingNhsmailAccounts,
+        Field::SecureExchangeReason => Field::SecureExchangeRequired,
+        _ => return None,
+    };
+    let t = text.trim();
+    // "n/a" under "If yes, the addresses" says there are none to give.
+    let opens_yes_no = t
+        .split([' ', ',', '.', '!'])
+        .next()
+        .is_some_and(is_yes_or_no_word);
+    let bare_yes_no = opens_yes_no
+        && crate::form::normalise::yes_no(t).is_some()
+        && t.split_whitespace().count() <= 3
+        && !t.contains(|c: char| c.is_ascii_digit() || c == '@');
+    (is_tick_boxes(t) || bare_yes_no).then_some(Slot::Field(flag))
 }
 
 fn is_yes_or_no_word(text: &str) -> bool {

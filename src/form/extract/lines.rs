@@ -2,8 +2,8 @@
 
 use super::Candidate;
 use super::labels::{
-    answer_fits, is_flag, is_note, is_tick_boxes, label_alone, label_run_on, names_no_one,
-    split_all, split_label,
+    answer_fits, answers_its_flag, is_flag, is_note, is_tick_boxes, label_alone, label_run_on,
+    names_no_one, split_all, split_label,
 };
 use super::tables::is_option;
 use crate::form::accounts::is_heading_line;
@@ -152,11 +152,19 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
             }
             // Tick boxes below a question that asks no yes or no answer
             // another question ("Please also confirm the account owner ...").
-            if first_value
-                && !is_flag(split.slot)
-                && (is_tick_boxes(t) || names_no_one(split.slot, t))
-            {
-                break;
+            if first_value && !is_flag(split.slot) {
+                if let Some(flag) = answers_its_flag(split.slot, t) {
+                    out.push(Candidate {
+                        slot: flag,
+                        value: t.to_string(),
+                        extras: Vec::new(),
+                        origin: split.origin(source, next.place),
+                    });
+                    break;
+                }
+                if is_tick_boxes(t) || names_no_one(split.slot, t) {
+                    break;
+                }
             }
             let allowed_gap = if first_value { 1 } else { 0 };
             let last = value.last().copied().unwrap_or(split.inline.as_str());
@@ -165,6 +173,7 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 || split_label(t, false)
                     .is_some_and(|s| !(is_listing(s.slot) && is_listing(split.slot)))
                 || is_sign_off(t)
+                || (!split.inline.is_empty() && is_printed_note(t))
                 || (!first_value
                     && (label_alone(t).is_some_and(|s| answered_below(lines, j, s.slot))
                         || label_run_on(t).is_some()))
@@ -335,6 +344,7 @@ fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
         || head.starts_with(char::is_lowercase)
         || head.ends_with(['.', ':', '?'])
         || split_label(head, false).is_some()
+        || label_run_on(head).is_some_and(|s| !s.inline.is_empty())
     {
         return (None, 0);
     }

@@ -1029,3 +1029,16 @@ fn an_email_address_typed_with_a_dot_for_its_at_is_read_as_given() {
         Some("priya.shah.riverside.example.org")
     );
 }
+
+#[test]
+fn an_answer_in_capitals_stops_at_the_printed_note_below_it() {
+    let doc = body(
+        "EXISTING NHSMAIL ACCOUNTS N/A\nIF YES, PLEASE PROVIDE THE EMAIL ADDRESS(ES)\n\
+         SHARED MAILBOX Yes please\nNote: The sponsoring organisation's short name will \
+         automatically preface the shared mailbox email address.\nPREFERRED MAILBOX NAME Oaks\n",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.has_existing_nhsmail_accounts, Some(false));
+    assert_eq!(form.shared_mailbox_name.as_deref(), Some("Oaks"));
+}
