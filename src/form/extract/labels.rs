@@ -295,7 +295,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
     }
     // Read as labels are, small slips corrected ("adress"); once a word.
     // Most cells open with no label at all: say so before reading words.
-    let opens_with_label = (1..words.len().min(9)).any(|k| {
+    let opens_with_label = (1..words.len().min(MAX_LABEL_WORDS)).any(|k| {
         words
             .get(..k)
             .and_then(|p| match_label_how(&p.join(" ")))
@@ -311,7 +311,7 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
             !read.is_empty() && read.iter().all(|x| crate::form::fields::is_label_word(x))
         })
         .collect();
-    for k in 1..words.len().min(9) {
+    for k in 1..words.len().min(MAX_LABEL_WORDS) {
         let Some(next) = words.get(k) else { break };
         // A hint in brackets or after a dash belongs to the question,
         // whatever follows ("Individual accounts – one row per owner").
@@ -351,17 +351,20 @@ fn label_then_answer(line: &str) -> Option<((Slot, bool), String)> {
             && words
                 .first()
                 .is_some_and(|w| w.starts_with(char::is_uppercase))
-            && answer_fits(slot, &answer).is_none();
+            && answer_fits(slot, &answer).is_none()
+            && !is_count_of(slot, &answer);
         if goes_on || is_job_title_of(slot, &answer) {
             continue;
         }
         let fits = match slot {
-            Slot::Field(crate::form::Field::Accounts) => false,
+            // "Account owners Jane Smith / jane.smith / 07700 900123": an
+            // account owner with a mobile or an account name, not the next
+            // words of the question.
+            Slot::Field(crate::form::Field::Accounts) => !carries_on && lists_an_owner(&answer),
             // A count typed after its label is a number, not the printed
-            // note under it.
+            // note under it; the question asks for the owners too.
             Slot::Field(crate::form::Field::IndividualAccountsRequested) => {
-                crate::form::normalise::count(&answer).is_some()
-                    && answer.split_whitespace().count() <= 3
+                is_count_of(slot, &answer) || (!carries_on && lists_an_owner(&answer))
             }
             // A yes, or free text, must not be the next word of the question;
             // a number or an address cannot be.
@@ -383,6 +386,7 @@ fn after_bracketed_hint(words: &[&str], k: usize) -> Option<((Slot, bool), Strin
     let close = match open.chars().next()? {
         '(' => ')',
         '[' => ']',
+        _ if matches!(*open, "-" | "–" | "—") => return after_dash(words, k),
         _ => return None,
     };
     let end = (k..words.len()).find(|&j| words.get(j).is_some_and(|w| w.contains(close)))?;
@@ -395,6 +399,38 @@ fn after_bracketed_hint(words: &[&str], k: usize) -> Option<((Slot, bool), Strin
         && !wholly_printed(&answer)
         && !matches!(slot, Slot::Field(crate::form::Field::Accounts));
     plain.then_some(((slot, loose), answer))
+}
+
+/// A count ("2", "one", "3 (three)") answering how many accounts.
+fn is_count_of(slot: Slot, answer: &str) -> bool {
+    slot == Slot::Field(crate::form::Field::IndividualAccountsRequested)
+        && crate::form::normalise::count(answer).is_some()
+        && answer.split_whitespace().count() <= 3
+}
+
+/// "Jane Smith / jane.smith / 07700 900123": an account owner with a mobile
+/// or an account name, not more words of the question.
+fn lists_an_owner(answer: &str) -> bool {
+    crate::form::accounts::account_line(answer)
+        .is_some_and(|a| a.mobile.is_some() || a.preferred_account_name.is_some())
+}
+
+/// A label, a dash, and an answer that plainly is one ("Preferred account
+/// name and mobile number for each account owner - Jo Bloggs, jo.bloggs,
+/// 07700 900123", "Tel – 0113 496 0000"); a hint after a dash ("Individual
+/// accounts – one row per owner") is not.
+fn after_dash(words: &[&str], k: usize) -> Option<((Slot, bool), String)> {
+    let (slot, loose) = match_label_how(&words.get(..k)?.join(" "))?;
+    let answer = words.get(k + 1..)?.join(" ");
+    let plain = answer_fits(slot, &answer) == Some(true)
+        || is_count_of(slot, &answer)
+        || (matches!(
+            slot,
+            Slot::Field(
+                crate::form::Field::Accounts | crate::form::Field::IndividualAccountsRequested
+            )
+        ) && lists_an_owner(&answer));
+    (plain && !answer.is_empty()).then_some(((slot, loose), answer))
 }
 
 /// Text that is all the form's printed words and prompts.
@@ -495,6 +531,10 @@ fn printed_question_then_answer(words: &[&str]) -> Option<((Slot, bool), String)
     }
     None
 }
+
+/// The longest label run into its answer, in words, and one: "PREFERRED
+/// ACCOUNT NAME AND MOBILE NUMBER FOR EACH ACCOUNT OWNER 1. Jane Smith ...".
+const MAX_LABEL_WORDS: usize = 13;
 
 /// The longest question of Appendix 1, in words, with room for its hint.
 const MAX_PRINTED_QUESTION: usize = 40;

@@ -432,7 +432,16 @@ fn opens_another_question(slot: Slot, t: &str) -> bool {
     let opens_with_label_word = crate::form::fields::label_words(first)
         .first()
         .is_some_and(|w| crate::form::fields::is_label_word(w));
-    let Some(s) = split_label(first_line, true).filter(|s| !s.loose && s.slot != slot) else {
+    let split = split_label(first_line, true).filter(|s| s.slot != slot);
+    // "E-mail adress jo@home.example": a label however it is spelt, when
+    // the kind of answer its question asks for follows it.
+    if split
+        .as_ref()
+        .is_some_and(|s| !s.inline.is_empty() && answer_fits(s.slot, &s.inline) == Some(true))
+    {
+        return true;
+    }
+    let Some(s) = split.filter(|s| !s.loose) else {
         return false;
     };
     // Alone, it must read as a question: its words only, or the form's

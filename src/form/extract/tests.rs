@@ -1042,3 +1042,58 @@ fn an_answer_in_capitals_stops_at_the_printed_note_below_it() {
     assert_eq!(form.has_existing_nhsmail_accounts, Some(false));
     assert_eq!(form.shared_mailbox_name.as_deref(), Some("Oaks"));
 }
+
+#[test]
+fn an_account_owner_run_into_the_accounts_question_is_read() {
+    for (cell, name) in [
+        (
+            "PREFERRED ACCOUNT NAME AND MOBILE NUMBER FOR EACH ACCOUNT OWNER 1. Priya Gallagher – priya.gallagher – 07700 900313",
+            "Priya Gallagher",
+        ),
+        (
+            "Account owners Daniel McAllister / daniel.mcallister / 07700 900646",
+            "Daniel McAllister",
+        ),
+        (
+            "Preferred account name and mobile number for each account owner - Siobhan McAllister, siobhan.mcallister, 07700 900768",
+            "Siobhan McAllister",
+        ),
+    ] {
+        let (form, _) = extract(&[table(&[&["Name Jo Bloggs"], &[cell]])]);
+        let names: Vec<_> = form
+            .accounts
+            .iter()
+            .filter_map(|a| a.name.as_deref())
+            .collect();
+        assert_eq!(names, [name], "{cell}");
+    }
+}
+
+#[test]
+fn a_count_in_lower_case_after_its_label_in_capitals_is_the_count() {
+    let doc = body(
+        "SECURE EXCHANGE REQUIRED Yes - Medication queries with the pharmacy and letters from GP practices\n\
+         NO. OF ACCOUNTS one\nACCOUNT OWNERS Rob Prys – rob.prys – 07700 900096\n",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("Medication queries with the pharmacy and letters from GP practices")
+    );
+    assert_eq!(form.individual_accounts_requested, Some(1));
+    assert_eq!(form.accounts.len(), 1);
+}
+
+#[test]
+fn a_question_left_unanswered_does_not_take_the_next_questions_answer() {
+    let doc = table(&[
+        &["If yes, please provide the email adress(es) n/a"],
+        &["E-mail adress paul.okafor@millbrook.example.co.uk"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.applicant_email.as_deref(),
+        Some("paul.okafor@millbrook.example.co.uk")
+    );
+    assert!(form.existing_nhsmail_addresses.is_empty());
+}
