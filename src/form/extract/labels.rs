@@ -391,14 +391,31 @@ fn after_bracketed_hint(words: &[&str], k: usize) -> Option<((Slot, bool), Strin
     };
     let end = (k..words.len()).find(|&j| words.get(j).is_some_and(|w| w.contains(close)))?;
     let (slot, loose) = match_label_how(&words.get(..k)?.join(" "))?;
-    let answer = words.get(end + 1..)?.join(" ");
-    let plain = !answer.is_empty()
-        && !loose
-        && answer_fits(slot, &answer) != Some(false)
-        && !crate::form::template::is_printed(&answer)
-        && !wholly_printed(&answer)
-        && !matches!(slot, Slot::Field(crate::form::Field::Accounts));
-    plain.then_some(((slot, loose), answer))
+    let rest = words.get(end + 1..)?;
+    // "Account holders (name, mobile) - Jo Bloggs – 07700 900123"
+    let rest = match rest.first() {
+        Some(&"-" | &"–" | &"—") => rest.get(1..)?,
+        _ => rest,
+    };
+    let answer = rest.join(" ");
+    // After the bracket the answer starts: a count however worded ("None –
+    // shared mailbox only"), or the owners.
+    let plain = if is_listing(slot) {
+        crate::form::normalise::count(&answer).is_some() || lists_an_owner(&answer)
+    } else {
+        answer_fits(slot, &answer) != Some(false)
+            && !crate::form::template::is_printed(&answer)
+            && !wholly_printed(&answer)
+    };
+    (plain && !loose && !answer.is_empty()).then_some(((slot, loose), answer))
+}
+
+/// The questions that ask for the accounts, by number and by owner.
+fn is_listing(slot: Slot) -> bool {
+    matches!(
+        slot,
+        Slot::Field(crate::form::Field::Accounts | crate::form::Field::IndividualAccountsRequested)
+    )
 }
 
 /// A count ("2", "one", "3 (three)") answering how many accounts.
@@ -424,12 +441,7 @@ fn after_dash(words: &[&str], k: usize) -> Option<((Slot, bool), String)> {
     let answer = words.get(k + 1..)?.join(" ");
     let plain = answer_fits(slot, &answer) == Some(true)
         || is_count_of(slot, &answer)
-        || (matches!(
-            slot,
-            Slot::Field(
-                crate::form::Field::Accounts | crate::form::Field::IndividualAccountsRequested
-            )
-        ) && lists_an_owner(&answer));
+        || (is_listing(slot) && lists_an_owner(&answer));
     (plain && !answer.is_empty()).then_some(((slot, loose), answer))
 }
 

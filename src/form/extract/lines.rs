@@ -186,6 +186,12 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
             // "HTTPS://WWW.IGT.HSCIC.GOV.UK/ y": the question's printed link
             // before the answer typed after it.
             let t = if first_value { after_links(t) } else { t };
+            // "Number of accounts:" over "Account owners: 1. Jo Bloggs ...":
+            // the owners, less their own question.
+            let t = split_label(t, false)
+                .filter(|s| is_listing(s.slot) && is_listing(split.slot) && !s.inline.is_empty())
+                .and_then(|s| t.rfind(s.inline.as_str()).and_then(|at| t.get(at..)))
+                .unwrap_or(t);
             if first_value {
                 origin_place = next.place;
             }

@@ -1097,3 +1097,26 @@ fn a_question_left_unanswered_does_not_take_the_next_questions_answer() {
     );
     assert!(form.existing_nhsmail_addresses.is_empty());
 }
+
+#[test]
+fn owners_under_the_count_question_or_after_a_bracketed_hint_are_read() {
+    let texts = [
+        "Number of individual person accounts required:\n\
+         Preferred account name and mobile number for each account owner: 1. Jane Shah – jane.shah – 07700 900347\n",
+        "Account holders (name, preferred account name, mobile) - Jane Shah – jane.shah – 07700 900347\n",
+    ];
+    for text in texts {
+        let (form, _) = extract(&[body(text)]);
+        let names: Vec<_> = form
+            .accounts
+            .iter()
+            .filter_map(|a| a.name.as_deref())
+            .collect();
+        assert_eq!(names, ["Jane Shah"], "{text}");
+    }
+    let doc = table(&[&[
+        "Account holders (name, preferred account name, mobile) Ruth Okafor - ruth.okafor - 07700 900051",
+    ]]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.accounts.len(), 1);
+}
