@@ -429,13 +429,43 @@ pub fn is_phone_like(text: &str) -> bool {
 /// Joins address lines with `", "`, dropping empty lines and the commas
 /// people already put at line ends.
 pub fn join_address<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
-    lines
-        .into_iter()
-        .flat_map(|l| l.split('\n'))
-        .map(|l| l.trim().trim_end_matches(',').trim())
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut parts: Vec<&str> = Vec::new();
+    for line in lines.into_iter().flat_map(|l| l.split('\n')) {
+        let line = line.trim().trim_end_matches(',').trim();
+        if line.is_empty() {
+            continue;
+        }
+        parts.push(line);
+        // A UK address ends with its postcode; what follows is another answer.
+        if ends_with_postcode(line) {
+            break;
+        }
+    }
+    parts.join(", ")
+}
+
+/// Whether `line` ends with a UK postcode ("Leeds LS16 2FD", "BD18 2JW",
+/// "EC1A 1BB").
+pub fn ends_with_postcode(line: &str) -> bool {
+    let words: Vec<&str> = line
+        .trim()
+        .trim_end_matches(['.', ','])
+        .split_whitespace()
+        .collect();
+    let [.., outward, inward] = words.as_slice() else {
+        return false;
+    };
+    let inward: Vec<char> = inward.to_uppercase().chars().collect();
+    let inward_ok = matches!(inward.as_slice(), [d, a, b]
+        if d.is_ascii_digit() && a.is_ascii_uppercase() && b.is_ascii_uppercase());
+    let out: Vec<char> = outward.to_uppercase().chars().collect();
+    let letters = out.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let rest = out.get(letters..).unwrap_or_default();
+    let outward_ok = (1..=2).contains(&letters)
+        && (1..=2).contains(&rest.len())
+        && rest.first().is_some_and(char::is_ascii_digit)
+        && rest.iter().all(char::is_ascii_alphanumeric);
+    inward_ok && outward_ok
 }
 
 /// Values that mean "nothing given" in a text field, including template
@@ -661,6 +691,32 @@ mod tests {
         assert_eq!(count("a single account"), Some(1));
         assert_eq!(count("Jane Smith"), None);
         assert_eq!(count(""), None);
+    }
+
+    #[test]
+    fn postcodes_end_addresses() {
+        for yes in [
+            "Leeds LS16 2FD",
+            "BD18 2JW",
+            "London EC1A 1BB",
+            "Leeds, LS8 9ZJ.",
+            "m1 1ae",
+        ] {
+            assert!(ends_with_postcode(yes), "{yes}");
+        }
+        for no in [
+            "Leeds",
+            "84 Beechcroft Lane",
+            "Flat 2 3AB",
+            "07700 900123",
+            "Room 12 Block",
+        ] {
+            assert!(!ends_with_postcode(no), "{no}");
+        }
+        assert_eq!(
+            join_address(["9 Silverdale Street\nShipley\nBD18 2JW\n[x] Yes [ ] No"]),
+            "9 Silverdale Street, Shipley, BD18 2JW"
+        );
     }
 
     #[test]

@@ -58,6 +58,14 @@ pub(super) fn is_multiline(slot: Slot) -> bool {
 }
 
 /// The accounts answer, which lists one owner a line.
+/// A question whose answer is an address, which ends with its postcode.
+fn is_address(slot: Slot) -> bool {
+    matches!(
+        slot,
+        Slot::NameAndAddress | Slot::Field(Field::CareHomeAddress)
+    )
+}
+
 fn is_listing(slot: Slot) -> bool {
     matches!(
         slot,
@@ -174,6 +182,9 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                     .is_some_and(|s| !(is_listing(s.slot) && is_listing(split.slot)))
                 || is_sign_off(t)
                 || (!split.inline.is_empty() && is_printed_note(t))
+                || (is_address(split.slot)
+                    && !(split.inline.is_empty() && value.is_empty())
+                    && crate::form::normalise::ends_with_postcode(last))
                 || (!first_value
                     && (label_alone(t).is_some_and(|s| answered_below(lines, j, s.slot))
                         || label_run_on(t).is_some()))

@@ -380,7 +380,16 @@ fn continue_answer(row: &[Cell], last: Option<&mut Candidate>) -> bool {
         .map(|c| c.text.trim())
         .filter(|t| !t.is_empty())
         .collect();
+    let ended = matches!(
+        last.slot,
+        Slot::NameAndAddress | Slot::Field(Field::CareHomeAddress)
+    ) && last
+        .value
+        .lines()
+        .last()
+        .is_some_and(crate::form::normalise::ends_with_postcode);
     if !first_empty
+        || ended
         || cells.is_empty()
         || !is_multiline(last.slot)
         || !last.extras.is_empty()

@@ -1120,3 +1120,19 @@ fn owners_under_the_count_question_or_after_a_bracketed_hint_are_read() {
     let (form, _) = extract(&[doc]);
     assert_eq!(form.accounts.len(), 1);
 }
+
+#[test]
+fn an_address_ends_at_its_postcode() {
+    let doc = body(
+        "Address: 82 Thornbury Road\nHalton\nLeeds\nLS15 5PG\nBenefits\nSecure email instead of fax\n",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.care_home_address.as_deref(),
+        Some("82 Thornbury Road, Halton, Leeds, LS15 5PG")
+    );
+    assert_eq!(
+        form.expected_benefits.as_deref(),
+        Some("Secure email instead of fax")
+    );
+}
