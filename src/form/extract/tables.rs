@@ -369,6 +369,9 @@ fn marked_row(row: &[Cell], columns: &[(usize, bool)]) -> Option<Vec<Cell>> {
     Some(out)
 }
 
+/// The most lines an address runs to, with the home's name.
+const MAX_ADDRESS_LINES: usize = 8;
+
 /// A row with no label of its own under an answer that may run on (an
 /// address down several rows, a second account): its text joins that
 /// answer. The row's first cell is empty, where the label would stand.
@@ -380,15 +383,21 @@ fn continue_answer(row: &[Cell], last: Option<&mut Candidate>) -> bool {
         .map(|c| c.text.trim())
         .filter(|t| !t.is_empty())
         .collect();
-    let ended = matches!(
+    let address = matches!(
         last.slot,
         Slot::NameAndAddress | Slot::Field(Field::CareHomeAddress)
-    ) && last
-        .value
-        .lines()
-        .last()
-        .is_some_and(crate::form::normalise::ends_with_postcode);
-    if !first_empty
+    );
+    let ended = address
+        && last
+            .value
+            .lines()
+            .last()
+            .is_some_and(crate::form::normalise::ends_with_postcode);
+    // An address runs down the rows below it, one line a row, whichever
+    // column the line stands in, until its postcode.
+    let address_line =
+        address && cells.len() == 1 && last.value.lines().count() < MAX_ADDRESS_LINES;
+    if !(first_empty || address_line)
         || ended
         || cells.is_empty()
         || !is_multiline(last.slot)

@@ -1136,3 +1136,23 @@ fn an_address_ends_at_its_postcode() {
         Some("Secure email instead of fax")
     );
 }
+
+#[test]
+fn an_address_runs_down_the_rows_below_its_label_to_its_postcode() {
+    let doc = table(&[
+        &["CARE HOME Larchwood House", "", ""],
+        &["ADDRESS", "", ""],
+        &["30 Larchwood Lane", "", ""],
+        &["Cookridge", "", ""],
+        &["Leeds", "", ""],
+        &["LS16 6ZF", "", ""],
+        &["Kind regards", "", ""],
+        &["NAME Bethan Gallagher", "", ""],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.care_home_address.as_deref(),
+        Some("30 Larchwood Lane, Cookridge, Leeds, LS16 6ZF")
+    );
+    assert_eq!(form.applicant_name.as_deref(), Some("Bethan Gallagher"));
+}
