@@ -523,6 +523,11 @@ fn printed_question_then_answer(words: &[&str]) -> Option<((Slot, bool), String)
         };
         let question = question.join(" ");
         let answer = rest.join(" ");
+        // A tick box is the answer's, never the question's ("... and why
+        // [x] Yes [ ] No").
+        if question.contains(['[', '☐', '☒', '☑', '□', '■', '✓', '✔']) {
+            continue;
+        }
         // The form's wording, or a question in other words that a label
         // rule knows ("How many individual accounts do you need 3").
         let known = is_printed(&question) || match_label_how(&question).is_some_and(|(_, l)| !l);
@@ -724,8 +729,9 @@ pub(super) fn label_run_on(line: &str) -> Option<Split> {
         return None;
     }
     let (found, answer) = label_then_answer(t)?;
-    // A sentence is prose; a label followed by its printed prompt is not.
-    let prose = words > 16 || t.ends_with(['.', '!']);
+    // A sentence is prose; a label followed by its printed prompt is not,
+    // nor is a question asked in words and answered at length.
+    let prose = answer.split_whitespace().count() > 16 || t.ends_with(['.', '!']);
     (!prose || answer.is_empty()).then(|| Split::new(found, answer))
 }
 

@@ -466,9 +466,14 @@ fn opens_another_question(slot: Slot, t: &str) -> bool {
     // printed question ("Secure email instead of fax" answers).
     let alone_asks =
         s.inline.is_empty() && (all_label_words(first_line) || template::is_printed(first_line));
+    // "Address 81 Rose Street": a one-word label, a word of questions only.
+    let label_part = first_line
+        .strip_suffix(s.inline.as_str())
+        .unwrap_or_default();
     let run_on = !s.inline.is_empty()
         && (first_line.split_whitespace().count() - s.inline.split_whitespace().count() >= 2
-            || answer_fits(s.slot, &s.inline) == Some(true));
+            || answer_fits(s.slot, &s.inline) == Some(true)
+            || all_label_words(label_part));
     let asked = first_line.contains([':', '?']) || alone_asks || run_on;
     opens_with_label_word && asked
 }

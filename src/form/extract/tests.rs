@@ -1156,3 +1156,40 @@ fn an_address_runs_down_the_rows_below_its_label_to_its_postcode() {
     );
     assert_eq!(form.applicant_name.as_deref(), Some("Bethan Gallagher"));
 }
+
+#[test]
+fn a_question_asked_in_words_runs_into_its_answer_on_a_line() {
+    let doc = body(
+        "Do you regularly need to exchange data securely? yes\n\
+         Why do you need to exchange data securely We receive discharge summaries and referrals from the hospital\n",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(
+        form.secure_exchange_reason.as_deref(),
+        Some("We receive discharge summaries and referrals from the hospital")
+    );
+}
+
+#[test]
+fn tick_boxes_after_the_printed_question_answer_it() {
+    let doc = body(
+        "Confirm that your care home has a regular requirement to exchange data securely and why [x] Yes [ ] No\n",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.secure_exchange_required, Some(true));
+}
+
+#[test]
+fn an_unanswered_name_does_not_take_the_address_row_below_it() {
+    let doc = table(&[
+        &["Organisation name"],
+        &["Address 81 Rose Street, Seacroft, Leeds, LS14 8UF"],
+        &["Organisation telphone number 0113 496 0981"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.care_home_name, None);
+    assert_eq!(
+        form.care_home_address.as_deref(),
+        Some("81 Rose Street, Seacroft, Leeds, LS14 8UF")
+    );
+}
