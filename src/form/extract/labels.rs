@@ -419,7 +419,7 @@ fn is_listing(slot: Slot) -> bool {
 }
 
 /// A count ("2", "one", "3 (three)") answering how many accounts.
-fn is_count_of(slot: Slot, answer: &str) -> bool {
+pub(super) fn is_count_of(slot: Slot, answer: &str) -> bool {
     slot == Slot::Field(crate::form::Field::IndividualAccountsRequested)
         && crate::form::normalise::count(answer).is_some()
         && answer.split_whitespace().count() <= 3
@@ -502,7 +502,13 @@ fn in_capitals_after_capitals(words: &[&str], k: usize) -> bool {
     let (Some(before), Some(next)) = (words.get(..k), words.get(k)) else {
         return false;
     };
+    // "Y/N" left untouched is the options printed for the answer.
+    let options = matches!(
+        next.to_lowercase().as_str(),
+        "y/n" | "yes/no" | "yes/ no" | "y / n"
+    );
     let answer_like = is_yes_or_no_word(next)
+        || options
         || next.chars().any(|c| c.is_ascii_digit())
         || matches!(
             next.to_lowercase().trim_end_matches('.'),

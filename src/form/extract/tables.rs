@@ -2,7 +2,8 @@
 
 use super::Candidate;
 use super::labels::{
-    answer_fits, is_flag, is_label_cell, is_note, label_alone, names_no_one, split_all, split_label,
+    answer_fits, is_count_of, is_flag, is_label_cell, is_note, label_alone, names_no_one,
+    split_all, split_label,
 };
 use super::lines::is_multiline;
 use crate::form::document::Cell;
@@ -453,10 +454,10 @@ fn opens_another_question(slot: Slot, t: &str) -> bool {
     let split = split_label(first_line, true).filter(|s| s.slot != slot);
     // "E-mail adress jo@home.example": a label however it is spelt, when
     // the kind of answer its question asks for follows it.
-    if split
-        .as_ref()
-        .is_some_and(|s| !s.inline.is_empty() && answer_fits(s.slot, &s.inline) == Some(true))
-    {
+    if split.as_ref().is_some_and(|s| {
+        !s.inline.is_empty()
+            && (answer_fits(s.slot, &s.inline) == Some(true) || is_count_of(s.slot, &s.inline))
+    }) {
         return true;
     }
     let Some(s) = split.filter(|s| !s.loose) else {

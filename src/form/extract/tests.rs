@@ -1193,3 +1193,12 @@ fn an_unanswered_name_does_not_take_the_address_row_below_it() {
         Some("81 Rose Street, Seacroft, Leeds, LS14 8UF")
     );
 }
+
+#[test]
+fn options_left_untouched_after_a_label_in_capitals_answer_nothing() {
+    let doc = table(&[&["SECURE EXCHANGE REQUIRED Y/N"], &["NO. OF ACCOUNTS 2"]]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.secure_exchange_required, None);
+    assert_eq!(form.secure_exchange_reason, None);
+    assert_eq!(form.individual_accounts_requested, Some(2));
+}
