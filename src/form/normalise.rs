@@ -484,7 +484,7 @@ pub fn is_placeholder(value: &str) -> bool {
         .trim()
         .trim_matches(|c: char| c == '.' || c == '-' || c == '–' || c.is_whitespace())
         .to_lowercase();
-    if is_deferred(value.trim()) {
+    if is_deferred(value.trim()) || is_untouched_options(&t) {
         return true;
     }
     matches!(
@@ -504,6 +504,18 @@ pub fn is_placeholder(value: &str) -> bool {
             | "[name]"
             | "name"
     )
+}
+
+/// The options printed for a yes-or-no answer, neither marked: "Yes No",
+/// "Yes / No", "Y/N".
+fn is_untouched_options(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '/' || c == '|')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let yes = words.iter().filter(|w| matches!(**w, "yes" | "y")).count();
+    let no = words.iter().filter(|w| matches!(**w, "no" | "n")).count();
+    yes == 1 && no == 1 && words.len() == 2
 }
 
 /// Words that put an answer off: "TBC", "to follow", "will send later",
@@ -691,6 +703,16 @@ mod tests {
         assert_eq!(count("a single account"), Some(1));
         assert_eq!(count("Jane Smith"), None);
         assert_eq!(count(""), None);
+    }
+
+    #[test]
+    fn options_left_unmarked_are_no_answer() {
+        for t in ["Yes No", "Yes / No", "YES/NO", "y / n", "Yes | No"] {
+            assert!(is_placeholder(t), "{t}");
+        }
+        for t in ["Yes", "No", "Yes no thanks", "Noah Yesson"] {
+            assert!(!is_placeholder(t), "{t}");
+        }
     }
 
     #[test]
