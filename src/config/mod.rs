@@ -3,11 +3,13 @@
 //! come from the environment or a file (see [`secret`]).
 
 pub mod secret;
+mod web;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 pub use secret::{Secret, SecretSource};
+pub use web::Web;
 
 /// Why the configuration cannot be used. Every message names the key.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,9 @@ pub struct Config {
     pub oauth2: Option<OAuth2>,
     #[serde(default)]
     pub instance: Instance,
+    /// The administrators' web console; off unless the section is present.
+    #[serde(default)]
+    pub web: Option<Web>,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -1281,6 +1286,22 @@ impl Config {
         }
     }
 
+    /// Who may sign in to the web console (lower case): `web.administrators`,
+    /// else `administrators.addresses`.
+    pub fn web_administrators(&self) -> Vec<String> {
+        let named = self
+            .web
+            .as_ref()
+            .map(|w| w.administrators.clone())
+            .unwrap_or_default();
+        let list = if named.is_empty() {
+            &self.administrators.addresses
+        } else {
+            &named
+        };
+        list.iter().map(|a| a.trim().to_ascii_lowercase()).collect()
+    }
+
     /// Every address that is ours: never answered, never opens a case.
     pub fn own_addresses(&self) -> Vec<String> {
         std::iter::once(&self.sponsor.address)
@@ -1360,6 +1381,9 @@ impl Config {
         }
         self.instance.check()?;
         self.limits.check()?;
+        if let Some(w) = &self.web {
+            w.check()?;
+        }
         Ok(())
     }
 
