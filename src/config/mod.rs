@@ -1717,6 +1717,34 @@ mod tests {
     }
 
     #[test]
+    fn the_example_documents_the_web_console() {
+        let config = example(|t| t).unwrap();
+        let web = config.web.as_ref().expect("[web] in the example");
+        assert_eq!(web.listen_addr().unwrap().to_string(), "127.0.0.1:8088");
+        assert!(web.secure_cookies());
+        assert_eq!(
+            config.web_administrators(),
+            ["jane.la@xyzicb.example", "sam.la@xyzicb.example"]
+        );
+        let fallback =
+            example(|t| t.replace("administrators = [\"jane", "# administrators = [\"jane"))
+                .unwrap();
+        assert_eq!(
+            fallback.web_administrators(),
+            fallback
+                .administrators
+                .addresses
+                .iter()
+                .map(|a| a.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        );
+        let off = example(|t| t.replace("[web]\n", "[web_off]\n"));
+        assert!(off.is_err(), "unknown sections are refused");
+        let bad = example(|t| t.replace("listen = \"127.0.0.1:8088\"", "listen = \"8088\""));
+        assert!(bad.unwrap_err().to_string().starts_with("web.listen: "));
+    }
+
+    #[test]
     fn the_example_documents_the_instance_keys() {
         let config = example(|t| t).unwrap();
         assert_eq!(config.instance.id(), "intake-host-1");
