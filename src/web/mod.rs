@@ -68,6 +68,11 @@ impl Console {
     }
 }
 
+/// Loads the console's page templates from `templates_dir`, to check them (`check-config`).
+pub fn check_pages(templates_dir: &std::path::Path) -> Result<(), WebError> {
+    Pages::load(templates_dir).map(|_| ())
+}
+
 /// Binds the console's address, so that a port already taken is an error at
 /// start rather than later in a task. `None` when `[web]` is not configured.
 pub async fn bind(app: &App) -> Result<Option<(Console, TcpListener)>, WebError> {
