@@ -434,3 +434,80 @@ crate::on_both_backends!(
     approval_on_the_web_reaches_the_care_home,
     approval_on_the_web_reaches_the_care_home
 );
+
+/// Two administrators decide the same case at the same moment, one to
+/// approve and one to reject: one wins, the other is told who decided, and
+/// the care home gets one outcome.
+async fn two_administrators_at_once_one_wins(backend: Backend) {
+    let care_home = "carehome4@example.test";
+    let bed = Bed::new("web-race", backend).await;
+    let console = Console::start(&bed).await;
+    let home = format!("Race Lodge {}", bed.tag);
+    let mid = bed.message_id("application");
+    let raw = email(
+        care_home,
+        &mid,
+        &format!("NHSmail application {}", bed.tag),
+        None,
+        &mail::form_body(&home, care_home),
+        &[report(&home)],
+    );
+    bed.deliver(care_home, &raw, &mid).await;
+    let reference = wait_for_case(&bed, &console.config, &bed.tag, "ready_for_decision").await;
+    let mut signed_in = Vec::new();
+    for who in [ADMINS, ADMIN2] {
+        let cookie = console.sign_in(&bed, who).await;
+        let page = console
+            .get(&format!("/cases/{reference}"), Some(&cookie))
+            .await;
+        let csrf = hidden(&page.text().await.unwrap(), "csrf_token");
+        signed_in.push((cookie, csrf));
+    }
+    let approve = format!("/cases/{reference}/approve");
+    let reject = format!("/cases/{reference}/reject");
+    let first = [("csrf_token", signed_in[0].1.as_str()), ("note", "")];
+    let second = [
+        ("csrf_token", signed_in[1].1.as_str()),
+        ("reason", "Not in our area"),
+    ];
+    let (a, b) = tokio::join!(
+        console.post(&approve, Some(&signed_in[0].0), &first),
+        console.post(&reject, Some(&signed_in[1].0), &second),
+    );
+    let (status_a, status_b) = (a.status().as_u16(), b.status().as_u16());
+    let (text_a, text_b) = (a.text().await.unwrap(), b.text().await.unwrap());
+    let case = bed.case(&console.config, &reference).await;
+    let (winner, loser_page) = match (status_a, status_b) {
+        (303, 409) => (ADMINS, text_b),
+        (409, 303) => (ADMIN2, text_a),
+        other => panic!("one must win and one be told: {other:?}\n{text_a}\n{text_b}"),
+    };
+    let expected_state = if winner == ADMINS {
+        "approved"
+    } else {
+        "rejected"
+    };
+    assert_eq!(case["state"], expected_state);
+    assert!(
+        loser_page.contains("already decided") && loser_page.contains(winner),
+        "{loser_page}"
+    );
+    let decisions: Vec<_> = case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "approved" || e["event"] == "rejected")
+        .collect();
+    assert_eq!(decisions.len(), 1, "{decisions:#?}");
+    let outcome = |m: &crate::support::mail::Mail| {
+        m.refers_to(&mid) && (m.subject.contains("approved") || m.subject.contains("outcome"))
+    };
+    Mailboxes::wait_for(care_home, WAIT, "the outcome", outcome).await;
+    // Give a second email, if one were queued, the sender's next round.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(Mailboxes::matching(care_home, outcome).len(), 1);
+}
+crate::on_both_backends!(
+    two_administrators_at_once_one_wins,
+    two_administrators_at_once_one_wins
+);
