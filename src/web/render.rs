@@ -116,6 +116,7 @@ mod tests {
             "history",
             &json!([{"at": "x", "actor": "a", "event": "opened", "detail": SCRIPT}]),
         );
+        c.insert("opened", "2026-12-01 09:00");
         c.insert("may_approve", &true);
         c.insert("may_reject", &true);
         c.insert("may_pack", &false);

@@ -4,6 +4,8 @@
 //! text shown as text, and an approval on the web that reaches the care
 //! home exactly as one on the command line does.
 
+mod browser;
+
 use crate::casework::{email, report};
 use crate::support::mail::{self, Mailboxes};
 use crate::support::{ADMINS, Backend, Bed, Daemon, Settings};

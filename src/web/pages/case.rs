@@ -47,6 +47,7 @@ pub async fn show(
     let mut c = context(&admin);
     c.insert("form", &form_rows(&described));
     c.insert("history", &history_rows(&described));
+    c.insert("opened", &super::when(&case.opened_at));
     c.insert("case", &described);
     c.insert("may_approve", &approve);
     c.insert("may_reject", &reject);
