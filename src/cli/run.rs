@@ -86,7 +86,9 @@ pub async fn run(app: App) -> Result<(), CliError> {
         .await
         .map_err(daemon_error);
     if let Some(web) = web {
-        let _ = web.await;
+        // Open connections are closed at once; a browser that holds one
+        // open does not keep the daemon from stopping.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), web).await;
     }
     result
 }

@@ -35,6 +35,11 @@ impl Store {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // Links past their time are of no use to anyone: cleared on the way.
+        sqlx::query("DELETE FROM web_sign_in_links WHERE expires_at <= $1")
+            .bind(timestamp(now))
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "INSERT INTO web_sign_in_links (token_sha256, email, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )

@@ -200,7 +200,7 @@ async fn wait_for_case(bed: &Bed, config: &Path, care_home: &str, state: &str) -
 /// without a session, also with a made-up or signed-out session cookie.
 async fn nothing_is_reachable_without_a_session(backend: Backend) {
     let bed = Bed::new("web-nosession", backend).await;
-    let console = Console::start(&bed).await;
+    let mut console = Console::start(&bed).await;
     let made_up = format!("si_session={}", "ab".repeat(32));
     let signed_out = {
         let cookie = console.sign_in(&bed, ADMINS).await;
@@ -243,6 +243,14 @@ async fn nothing_is_reachable_without_a_session(backend: Backend) {
     let page = console.get("/signed-out", None).await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("You are signed out"));
+    let css = console.get("/assets/nhsuk-frontend.min.css", None).await;
+    assert_eq!(css.status(), 200, "the stylesheet needs no session");
+    assert!(css.text().await.unwrap().contains(".nhsuk-header"));
+
+    // The console stops with the daemon, also with a connection left open.
+    let _open = console.get("/signed-out", None).await;
+    let code = console.daemon.terminate(Duration::from_secs(15)).await;
+    assert_eq!(code, Some(0), "{}", console.daemon.log_text());
 }
 crate::on_both_backends!(
     nothing_is_reachable_without_a_session,
