@@ -53,14 +53,24 @@ fn web_section(port: u16) -> String {
 
 impl Console {
     async fn start(bed: &Bed) -> Console {
+        Console::start_with(bed, Settings::default()).await
+    }
+
+    /// The daemon with `settings` and the console on a free port.
+    async fn start_with(bed: &Bed, settings: Settings) -> Console {
         let port = free_port();
         let config = bed.write_config(
             "config.toml",
             &Settings {
-                extra: web_section(port),
-                ..Settings::default()
+                extra: format!("{}\n{}", settings.extra, web_section(port)),
+                ..settings
             },
         );
+        Console::spawn(bed, config, port).await
+    }
+
+    /// Starts the daemon on a configuration that serves the console on `port`.
+    async fn spawn(bed: &Bed, config: PathBuf, port: u16) -> Console {
         let mut daemon = bed.spawn_daemon(&config);
         daemon
             .wait_for_log("web console listening", Duration::from_secs(20))
@@ -520,4 +530,110 @@ async fn two_administrators_at_once_one_wins(backend: Backend) {
 crate::on_both_backends!(
     two_administrators_at_once_one_wins,
     two_administrators_at_once_one_wins
+);
+
+/// The dashboard lists what waits: a decision overdue (with its working
+/// days), a case waiting on the care home, a quarantined message.
+async fn the_dashboard_shows_what_waits(backend: Backend) {
+    let care_home = "carehome2@example.test";
+    // Another home: a message from the same address would join the first case.
+    let other_home = "carehome1@example.test";
+    let bed = Bed::new("web-dashboard", backend).await;
+    let port = free_port();
+    let config = bed.write_config(
+        "config.toml",
+        &Settings {
+            max_message_mb: 1,
+            extra: web_section(port),
+            ..Settings::default()
+        },
+    );
+    let late_home = format!("Late Lodge {}", bed.tag);
+    let waiting_home = format!("Waiting Lodge {}", bed.tag);
+    let incomplete: String = mail::form_body(&waiting_home, other_home)
+        .lines()
+        .filter(|l| !l.starts_with("CQC registration number"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let late = bed.message_id("late");
+    let waiting = bed.message_id("waiting");
+    let big = bed.message_id("big");
+    let subject = format!("NHSmail application {}", bed.tag);
+    let late_raw = email(
+        care_home,
+        &late,
+        &subject,
+        None,
+        &mail::form_body(&late_home, care_home),
+        &[report(&late_home)],
+    );
+    bed.deliver(care_home, &late_raw, &late).await;
+    let waiting_raw = email(
+        other_home,
+        &waiting,
+        &subject,
+        None,
+        &incomplete,
+        &[report(&waiting_home)],
+    );
+    bed.deliver(other_home, &waiting_raw, &waiting).await;
+    bed.deliver(
+        care_home,
+        &mail::oversized(care_home, &big, &bed.tag, 2),
+        &big,
+    )
+    .await;
+    // Taken in a month ago: the decision is long overdue by now.
+    let month_ago = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+    bed.cli_ok(&config, &["--now", &month_ago, "once"]).await;
+    let cases = bed.cases(&config).await;
+    let reference_of = |home: &str| {
+        cases
+            .iter()
+            .find(|c| c["care_home_name"] == home)
+            .and_then(|c| c["reference"].as_str())
+            .unwrap_or_else(|| panic!("no case for {home}: {cases:#?}"))
+            .to_string()
+    };
+    let (late_ref, waiting_ref) = (reference_of(&late_home), reference_of(&waiting_home));
+
+    let console = Console::spawn(&bed, config, port).await;
+    let cookie = console.sign_in(&bed, ADMINS).await;
+    let html = console.get("/", Some(&cookie)).await.text().await.unwrap();
+    let section = |title: &str| {
+        let start = html
+            .find(&format!("<h2>{title}</h2>"))
+            .unwrap_or_else(|| panic!("no {title} in {html}"));
+        let rest = &html[start + title.len() + 9..];
+        rest[..rest.find("<h2>").unwrap_or(rest.len())].to_string()
+    };
+    let overdue = section("Decisions overdue");
+    assert!(
+        overdue.contains(&late_ref) && overdue.contains("working days"),
+        "{overdue}"
+    );
+    assert!(!overdue.contains(&waiting_ref), "{overdue}");
+    let waits = section("Waiting on the care home");
+    assert!(
+        waits.contains(&waiting_ref) && !waits.contains(&late_ref),
+        "{waits}"
+    );
+    let days: u32 = waits
+        .split("<td class=\"nhsuk-table__cell\">")
+        .last()
+        .and_then(|cell| cell.split('<').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("days waiting in {waits}"));
+    assert!((29..=31).contains(&days), "{days} days waiting: {waits}");
+    let quarantined = section("Quarantined messages");
+    assert!(
+        quarantined.contains(&format!("Scanned form {}", bed.tag)),
+        "{quarantined}"
+    );
+    let counts = section("Cases");
+    assert!(counts.contains("Ready for decision"), "{counts}");
+}
+crate::on_both_backends!(
+    the_dashboard_shows_what_waits,
+    the_dashboard_shows_what_waits
 );
