@@ -5,7 +5,7 @@
 //! administrator's email as the decider. When two administrators decide the
 //! same case at once, one wins and the other is told who did.
 
-use super::pages::case::{may, not_found};
+use super::pages::case::{Allowed, not_found};
 use super::pages::context;
 use super::session::Posted;
 use super::{Console, WebError};
@@ -138,8 +138,7 @@ pub async fn pack_csv(
     let Some(case) = console.app.store.case_by_reference(&reference).await? else {
         return not_found(&console, &posted.admin, &reference);
     };
-    let (_, _, pack) = may(&case);
-    if !pack {
+    if !Allowed::for_case(&case).pack {
         let why = format!(
             "{} is {}; a registration pack is made for an approved case.",
             case.reference,

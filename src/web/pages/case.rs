@@ -21,16 +21,27 @@ pub struct CaseQuery {
     done: Option<String>,
 }
 
-/// What may be done to a case in this state (the same rules as the CLI's).
-pub fn may(case: &CaseRecord) -> (bool, bool, bool) {
-    let state = CaseState::parse(&case.state);
-    let approve = state == Some(CaseState::ReadyForDecision);
-    let reject = state.is_some_and(CaseState::is_open);
-    let pack = matches!(
-        state,
-        Some(CaseState::Approved) | Some(CaseState::Registered)
-    );
-    (approve, reject, pack)
+/// What may be done to a case in its state (the rules `actions::decide`
+/// and `cases pack` apply; the buttons shown follow them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allowed {
+    pub approve: bool,
+    pub reject: bool,
+    pub pack: bool,
+}
+
+impl Allowed {
+    pub fn for_case(case: &CaseRecord) -> Allowed {
+        let state = CaseState::parse(&case.state);
+        Allowed {
+            approve: state == Some(CaseState::ReadyForDecision),
+            reject: state.is_some_and(CaseState::is_open),
+            pack: matches!(
+                state,
+                Some(CaseState::Approved) | Some(CaseState::Registered)
+            ),
+        }
+    }
 }
 
 pub async fn show(
@@ -43,15 +54,15 @@ pub async fn show(
         return not_found(&console, &admin, &reference);
     };
     let described = crate::actions::describe(&console.app, &case).await?;
-    let (approve, reject, pack) = may(&case);
+    let allowed = Allowed::for_case(&case);
     let mut c = context(&admin);
     c.insert("form", &form_rows(&described));
     c.insert("history", &history_rows(&described));
     c.insert("opened", &super::when(&case.opened_at));
     c.insert("case", &described);
-    c.insert("may_approve", &approve);
-    c.insert("may_reject", &reject);
-    c.insert("may_pack", &pack);
+    c.insert("may_approve", &allowed.approve);
+    c.insert("may_reject", &allowed.reject);
+    c.insert("may_pack", &allowed.pack);
     let done = query
         .done
         .filter(|d| [Verdict::Approve.as_str(), Verdict::Reject.as_str()].contains(&d.as_str()));
