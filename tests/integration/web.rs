@@ -632,6 +632,16 @@ async fn the_dashboard_shows_what_waits(backend: Backend) {
     );
     let counts = section("Cases");
     assert!(counts.contains("Ready for decision"), "{counts}");
+    let list = console
+        .get("/cases?overdue=1", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains(&late_ref) && !list.contains(&waiting_ref),
+        "{list}"
+    );
 }
 crate::on_both_backends!(
     the_dashboard_shows_what_waits,

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub struct ListQuery {
     state: Option<String>,
     q: Option<String>,
+    /// `overdue=1`: only decisions past their due date.
+    overdue: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,14 +33,17 @@ pub async fn list(
     admin: Admin,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let filter = CaseFilter::from_query(query.state.as_deref(), query.q.as_deref());
+    let overdue = query.overdue.as_deref().is_some_and(|v| !v.is_empty());
+    let filter =
+        CaseFilter::from_query(query.state.as_deref(), query.q.as_deref()).overdue(overdue);
+    let today = console.app.today();
     let rows: Vec<Row> = console
         .app
         .store
         .list_cases(filter.state.map(CaseState::as_str))
         .await?
         .into_iter()
-        .filter(|c| filter.admits(c))
+        .filter(|c| filter.admits(c, today))
         .map(|c| Row {
             opened: when(&c.opened_at),
             reference: c.reference,
@@ -57,5 +62,6 @@ pub async fn list(
         &filter.state.map(CaseState::as_str).unwrap_or(""),
     );
     c.insert("q", &query.q.unwrap_or_default());
+    c.insert("overdue", &overdue);
     console.pages.page(StatusCode::OK, "cases.html", &c)
 }
