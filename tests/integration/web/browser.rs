@@ -14,7 +14,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// chromium-driver on a port of its own; killed when dropped.
+/// chromium-driver on a port of its own, in a process group of its own with
+/// the browsers it starts: the whole group is killed when dropped, so a
+/// failed test leaves no browser behind.
 struct Driver {
     child: Child,
     url: String,
@@ -23,8 +25,10 @@ struct Driver {
 impl Driver {
     async fn start() -> Driver {
         let port = super::free_port();
+        use std::os::unix::process::CommandExt;
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -52,7 +56,8 @@ impl Driver {
             serde_json::json!({
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,1600"],
+                         "--disable-dev-shm-usage", "--disable-crash-reporter",
+                         "--window-size=1280,1600"],
             }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -66,7 +71,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = self.child.id() as libc::pid_t;
+        // SAFETY: kill(2) with a negative pid signals that process group only.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
         let _ = self.child.wait();
     }
 }
