@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need: Dovecot + Postfix (real mail
 # servers on loopback, see scripts/start-mail-servers.sh), swaks with TLS
-# support, openssl, and isync (mbsync, optional, for benchmarks).
+# support, openssl, chromium and chromium-driver (the web console's browser
+# test), and isync (mbsync, optional, for benchmarks).
 # Idempotent: does not touch apt at all when everything is already installed.
 set -euo pipefail
 
-REQUIRED=(dovecot-imapd dovecot-lmtpd postfix swaks openssl libnet-ssleay-perl libio-socket-ssl-perl)
+REQUIRED=(dovecot-imapd dovecot-lmtpd postfix swaks openssl libnet-ssleay-perl libio-socket-ssl-perl chromium chromium-driver)
 OPTIONAL=(isync)
 
 SUDO=()

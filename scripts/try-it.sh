@@ -39,3 +39,7 @@ echo
 echo "To keep the daemon running on the same setup (Ctrl-C to stop):"
 echo "  $bin --config $config run"
 echo "and drop .eml files into local/maildir/new/."
+echo
+echo "While it runs, the administrators' web console is at http://127.0.0.1:8088;"
+echo "a sign-in link (works once, for 15 minutes):"
+"$bin" --config "$config" admin-link la.team@xyzicb.example | sed -n '2p' | sed 's/^/  /'

@@ -52,6 +52,8 @@
 //! - [`daemon`]: the long-running loops and shutdown; mail is taken in only
 //!   while this instance holds the intake lease, sending and jobs run on
 //!   every instance.
+//! - [`web`]: the administrators' web console (`[web]`): pages and actions
+//!   over the same store and the same [`actions`], behind a signed-in session.
 //! - [`cli`]: one module per command of the binary.
 
 pub mod actions;
@@ -75,3 +77,4 @@ pub mod reconcile;
 pub mod registers;
 pub mod reminders;
 pub mod store;
+pub mod web;

@@ -45,6 +45,11 @@ enum Command {
     Login,
     /// Create or update the database schema.
     Migrate,
+    /// Print a one-time sign-in link to the web console for an administrator (15 minutes, single use).
+    AdminLink {
+        /// The administrator's email (web.administrators, else administrators.addresses).
+        email: String,
+    },
     /// Look at cases.
     Cases {
         #[command(subcommand)]
@@ -255,6 +260,9 @@ async fn run_async(
         Command::Migrate => {
             println!("the database schema is up to date");
             Ok(())
+        }
+        Command::AdminLink { email } => {
+            cli::admin_link::run(&app, &email, &mut stdout.lock()).await
         }
         Command::Cases {
             command: CasesCommand::List { state, json },

@@ -4,12 +4,14 @@
 
 mod context;
 mod decide;
+mod describe;
 mod notice;
 mod register;
 mod reports;
 
 pub use context::{case_context, long_date, sponsor, to_care_home};
 pub use decide::{DecideError, decide};
+pub use describe::describe;
 pub use notice::{
     Notes, case_documents as case_documents_of, collect_parts, corrections, plain, please_check,
     ready_for_decision,

@@ -3,8 +3,7 @@
 use super::{CliError, exit};
 use crate::app::App;
 use crate::case::CaseState;
-use crate::store::{CaseRecord, verify_chain};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::Write;
 
 fn db(e: crate::store::StoreError) -> CliError {
@@ -81,7 +80,7 @@ pub async fn show(
                 format!("no case with reference {reference}"),
             )
         })?;
-    let doc = describe(app, &case).await?;
+    let doc = crate::actions::describe(app, &case).await.map_err(db)?;
     let w = |e: std::io::Error| CliError::new(exit::FAILURE, e);
     if as_json {
         writeln!(
@@ -94,52 +93,6 @@ pub async fn show(
         write_text(out, &doc).map_err(w)?;
     }
     Ok(())
-}
-
-async fn describe(app: &App, case: &CaseRecord) -> Result<Value, CliError> {
-    let messages = app.store.messages_for_case(case.id).await.map_err(db)?;
-    let outbox = app.store.outbox_for_case(case.id).await.map_err(db)?;
-    let events = app.store.events_for_case(case.id).await.map_err(db)?;
-    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
-    Ok(json!({
-        "reference": case.reference,
-        "state": case.state,
-        "care_home_name": case.care_home_name,
-        "cqc_registration_number": case.cqc_id,
-        "applicant_name": case.applicant_name,
-        "applicant_email": case.applicant_email,
-        "contact_address": case.contact_address,
-        "complete": case.complete,
-        "opened_at": case.opened_at,
-        "completed_at": case.completed_at,
-        "due_on": case.due_on,
-        "form": parse(&case.form_json),
-        "provenance": provenance(&case.provenance_json),
-        "please_check": crate::actions::please_check(case),
-        "findings": parse(&case.findings_json),
-        "registers": case.registers_json.as_deref().map_or(Value::Null, parse),
-        "messages_in": messages.iter().map(|m| json!({
-            "received_at": m.received_at, "from": m.from_addr, "subject": m.subject,
-            "message_id": m.message_id, "kind": m.kind, "status": m.status.as_str(), "note": m.note,
-        })).collect::<Vec<_>>(),
-        "messages_out": outbox.iter().map(|o| json!({
-            "created_at": o.created_at, "purpose": o.purpose, "to": o.recipients, "subject": o.subject,
-            "message_id": o.message_id, "status": o.status.as_str(), "attempts": o.attempts,
-            "sent_at": o.sent_at, "last_error": o.last_error,
-        })).collect::<Vec<_>>(),
-        "history": events.iter().map(|e| json!({
-            "at": e.at, "actor": e.actor, "event": e.event, "detail": parse(&e.detail),
-        })).collect::<Vec<_>>(),
-        "history_intact": verify_chain(case.id, &events).is_ok(),
-    }))
-}
-
-/// Where each value came from, as people read it: `application.xlsx, Sheet1!B7`.
-fn provenance(json: &str) -> Value {
-    let map: crate::form::Provenance = serde_json::from_str(json).unwrap_or_default();
-    map.iter()
-        .map(|(field, origin)| (field.key().to_string(), Value::String(origin.to_string())))
-        .collect()
 }
 
 fn text(v: &Value) -> String {

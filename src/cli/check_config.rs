@@ -44,6 +44,10 @@ pub fn run(path: &Path, connect: bool) -> Result<(), CliError> {
             .render(name, &sample)
             .map_err(|e| fail(format!("templates.directory: {e}")))?;
     }
+    if config.web.is_some() {
+        crate::web::check_pages(&config.path(&config.templates.directory))
+            .map_err(|e| fail(e.to_string()))?;
+    }
     let calendar = crate::app::load_calendar(&config).map_err(|e| fail(e.to_string()))?;
     println!("configuration {} is valid", path.display());
     println!(
@@ -90,6 +94,13 @@ pub fn run(path: &Path, connect: bool) -> Result<(), CliError> {
             "off (no registers.cqc_key_env or cqc_key_file)".to_string()
         }
     );
+    if let Some(w) = &config.web {
+        println!(
+            "  web:       console on {}, served as {}",
+            w.listen.trim(),
+            w.base_url()
+        );
+    }
     if let Some(last) = calendar.last_known_holiday() {
         println!("  bank holidays known until {last}");
     }

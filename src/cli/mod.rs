@@ -1,6 +1,7 @@
 //! The commands of the `sponsor-intake` binary, one module each. The binary
 //! only parses arguments, sets up logging and maps errors to exit codes.
 
+pub mod admin_link;
 pub mod cases;
 pub mod check_config;
 pub mod db;

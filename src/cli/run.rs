@@ -80,10 +80,41 @@ pub async fn run(app: App) -> Result<(), CliError> {
         let _ = tx.send(true);
     });
     let span = tracing::info_span!("instance", id = %app.instance_id);
-    daemon::run(app, rx)
+    let web = start_web(&app, rx.clone()).instrument(span.clone()).await?;
+    let result = daemon::run(app, rx)
         .instrument(span)
         .await
-        .map_err(daemon_error)
+        .map_err(daemon_error);
+    if let Some(web) = web {
+        // Open connections are closed at once; a browser that holds one
+        // open does not keep the daemon from stopping.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), web).await;
+    }
+    result
+}
+
+/// Starts the web console when `[web]` is configured; its address is bound
+/// before the daemon starts, so a port in use stops the start.
+async fn start_web(
+    app: &App,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Option<tokio::task::JoinHandle<()>>, CliError> {
+    let bound = crate::web::bind(app).await.map_err(|e| {
+        let code = match e {
+            crate::web::WebError::Bind { .. } => exit::UNAVAILABLE,
+            _ => exit::CONFIG,
+        };
+        CliError::new(code, e)
+    })?;
+    let Some((console, listener)) = bound else {
+        return Ok(None);
+    };
+    let task = async move {
+        if let Err(e) = crate::web::serve(console, listener, shutdown).await {
+            tracing::error!(error = %e, "the web console stopped");
+        }
+    };
+    Ok(Some(tokio::spawn(task.in_current_span())))
 }
 
 async fn wait_for_signal() {

@@ -3,11 +3,13 @@
 //! come from the environment or a file (see [`secret`]).
 
 pub mod secret;
+mod web;
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 pub use secret::{Secret, SecretSource};
+pub use web::Web;
 
 /// Why the configuration cannot be used. Every message names the key.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,9 @@ pub struct Config {
     pub oauth2: Option<OAuth2>,
     #[serde(default)]
     pub instance: Instance,
+    /// The administrators' web console; off unless the section is present.
+    #[serde(default)]
+    pub web: Option<Web>,
     /// The file this was read from; relative paths are taken from its folder.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -1281,6 +1286,22 @@ impl Config {
         }
     }
 
+    /// Who may sign in to the web console (lower case): `web.administrators`,
+    /// else `administrators.addresses`.
+    pub fn web_administrators(&self) -> Vec<String> {
+        let named = self
+            .web
+            .as_ref()
+            .map(|w| w.administrators.clone())
+            .unwrap_or_default();
+        let list = if named.is_empty() {
+            &self.administrators.addresses
+        } else {
+            &named
+        };
+        list.iter().map(|a| a.trim().to_ascii_lowercase()).collect()
+    }
+
     /// Every address that is ours: never answered, never opens a case.
     pub fn own_addresses(&self) -> Vec<String> {
         std::iter::once(&self.sponsor.address)
@@ -1360,6 +1381,9 @@ impl Config {
         }
         self.instance.check()?;
         self.limits.check()?;
+        if let Some(w) = &self.web {
+            w.check()?;
+        }
         Ok(())
     }
 
@@ -1690,6 +1714,34 @@ mod tests {
                 &repo.join("templates").display().to_string(),
             );
         Config::from_toml(&change(text), "example.toml", &repo.join("config"))
+    }
+
+    #[test]
+    fn the_example_documents_the_web_console() {
+        let config = example(|t| t).unwrap();
+        let web = config.web.as_ref().expect("[web] in the example");
+        assert_eq!(web.listen_addr().unwrap().to_string(), "127.0.0.1:8088");
+        assert!(web.secure_cookies());
+        assert_eq!(
+            config.web_administrators(),
+            ["jane.la@xyzicb.example", "sam.la@xyzicb.example"]
+        );
+        let fallback =
+            example(|t| t.replace("administrators = [\"jane", "# administrators = [\"jane"))
+                .unwrap();
+        assert_eq!(
+            fallback.web_administrators(),
+            fallback
+                .administrators
+                .addresses
+                .iter()
+                .map(|a| a.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        );
+        let off = example(|t| t.replace("[web]\n", "[web_off]\n"));
+        assert!(off.is_err(), "unknown sections are refused");
+        let bad = example(|t| t.replace("listen = \"127.0.0.1:8088\"", "listen = \"8088\""));
+        assert!(bad.unwrap_err().to_string().starts_with("web.listen: "));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod messages;
 mod outbox;
 mod reconcile;
 mod registers;
+mod web;
 
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};
 pub use copy::{
@@ -27,6 +28,7 @@ pub use messages::{IncomingMessage, MessageRecord, MessageStatus};
 pub use outbox::{OutboxRecord, OutboxStatus, Outgoing};
 pub use reconcile::{MessageBrief, OutboxBrief};
 pub use registers::CachedAnswer;
+pub use web::{SessionRecord, WaitingItem};
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

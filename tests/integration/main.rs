@@ -33,6 +33,7 @@ mod reader;
 mod registers;
 mod security;
 mod unreadable;
+mod web;
 
 /// Runs an async test body once per database backend:
 /// `on_both_backends!(name, function)` makes `name::sqlite` and `name::postgres`.
