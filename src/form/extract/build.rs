@@ -107,7 +107,8 @@ impl Builder {
 
     pub(super) fn take(&mut self, c: &Candidate, strength: usize) {
         self.strength = strength;
-        let cleaned = without_printed_words(c);
+        let mut cleaned = without_printed_words(c);
+        cleaned.value = rejoin_wrapped_numbers(&cleaned.value);
         let c = &cleaned;
         let o = &c.origin;
         let first_line = c.value.split('\n').map(str::trim).find(|l| !l.is_empty());
@@ -319,6 +320,29 @@ impl Builder {
 
 /// The candidate less the form's printed words left in its answer; a text
 /// answer that lost some is marked as a guess.
+/// A telephone number that a narrow cell or a PDF's column wrapped onto the
+/// next line ("Daniel Robson - 07700" over "900145") put back on one line.
+fn rejoin_wrapped_numbers(value: &str) -> String {
+    let lines: Vec<&str> = value.split('\n').collect();
+    let mut out = String::with_capacity(value.len());
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        let Some(next) = lines.get(i + 1) else { break };
+        let tail = line.split_whitespace().last().unwrap_or("");
+        let head = next.split_whitespace().next().unwrap_or("");
+        let digits = |t: &str| t.len() >= 3 && t.chars().all(|ch| ch.is_ascii_digit());
+        let number_starts = (tail.starts_with('0') || tail.starts_with("+44")) && tail.len() >= 4;
+        let wrapped = number_starts
+            && tail
+                .trim_start_matches('+')
+                .chars()
+                .all(|ch| ch.is_ascii_digit())
+            && digits(head);
+        out.push(if wrapped { ' ' } else { '\n' });
+    }
+    out
+}
+
 fn without_printed_words(c: &Candidate) -> Candidate {
     let value = template::strip(&c.value);
     let extras: Vec<String> = c.extras.iter().map(|e| template::strip(e)).collect();

@@ -514,7 +514,12 @@ fn in_capitals_after_capitals(words: &[&str], k: usize) -> bool {
             next.to_lowercase().trim_end_matches('.'),
             "n/a" | "na" | "none" | "nil" | "tbc" | "tba" | "tbd"
         );
-    !before.is_empty() && before.iter().all(|w| capitals(w)) && capitals(next) && !answer_like
+    // "OWNER & MOBILE": a sign between the words of a question is neither.
+    let worded: Vec<&&str> = before
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    !worded.is_empty() && worded.iter().all(|w| capitals(w)) && capitals(next) && !answer_like
 }
 
 /// The form's printed question run into its answer ("Confirm that you have

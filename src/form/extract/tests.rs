@@ -1202,3 +1202,28 @@ fn options_left_untouched_after_a_label_in_capitals_answer_nothing() {
     assert_eq!(form.secure_exchange_reason, None);
     assert_eq!(form.individual_accounts_requested, Some(2));
 }
+
+#[test]
+fn a_mobile_wrapped_in_its_cell_and_a_label_in_capitals_with_an_ampersand() {
+    let doc = table(&[
+        &["MAILBOX ACCOUNT OWNER NAME: Daniel Robson - 07700\n900145"],
+        &["Address: Flat 2\n3 Oak Road\nLeeds LS1 1AA"],
+    ]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Daniel Robson"));
+    assert_eq!(
+        form.shared_mailbox_owner_mobile.as_deref(),
+        Some("07700 900145")
+    );
+    assert_eq!(
+        form.care_home_address.as_deref(),
+        Some("Flat 2, 3 Oak Road, Leeds LS1 1AA")
+    );
+    let doc = table(&[&["OWNER & MOBILE Grace Patel, 07700 900572"]]);
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_owner.as_deref(), Some("Grace Patel"));
+    assert_eq!(
+        form.shared_mailbox_owner_mobile.as_deref(),
+        Some("07700 900572")
+    );
+}
