@@ -122,6 +122,10 @@ fn escape(s: &str) -> Vec<u8> {
             '“' => out.push(0x93),
             '”' => out.push(0x94),
             c if (c as u32) < 256 => out.push(c as u32 as u8),
+            // Helvetica has no box glyphs: written as a typist would write
+            // them, so that an empty box does not read as a marked one.
+            '☐' | '□' => out.extend_from_slice(b"[ ]"),
+            '☒' | '☑' | '■' => out.extend_from_slice(b"[X]"),
             _ => out.push(b'X'),
         }
     }
