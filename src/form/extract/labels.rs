@@ -678,10 +678,11 @@ pub(super) fn answers_its_flag(slot: Slot, text: &str) -> Option<Slot> {
     let t = text.trim();
     // "n/a" under "If yes, the addresses" says there are none to give.
     let opens_yes_no = t
-        .split([' ', ',', '.', '!'])
+        .split([' ', ',', '.', '!', '/'])
         .next()
         .is_some_and(is_yes_or_no_word);
     let bare_yes_no = opens_yes_no
+        && !crate::form::normalise::is_placeholder(t)
         && crate::form::normalise::yes_no(t).is_some()
         && t.split_whitespace().count() <= 3
         && !t.contains(|c: char| c.is_ascii_digit() || c == '@');

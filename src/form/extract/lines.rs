@@ -355,12 +355,17 @@ fn wrapped_question(lines: &[Line], i: usize) -> (Option<String>, usize) {
         return (None, 0);
     };
     let head = first.text.trim();
+    // "...? If yes, please state the preferred mailbox name (it may not be"
+    // over "possible to use ...": the printed note broken mid-sentence.
+    let broken_off = lines
+        .get(i + 1)
+        .is_some_and(|n| n.text.trim().starts_with(char::is_lowercase));
     // A question starts as one does: not in lower case, the tail of the
     // sentence above ("been identified, please contact ...").
     if head.is_empty()
         || head.starts_with(char::is_lowercase)
         || head.ends_with(['.', ':', '?'])
-        || split_label(head, false).is_some()
+        || (split_label(head, false).is_some() && !broken_off)
         || label_run_on(head).is_some_and(|s| !s.inline.is_empty())
     {
         return (None, 0);

@@ -1227,3 +1227,20 @@ fn a_mobile_wrapped_in_its_cell_and_a_label_in_capitals_with_an_ampersand() {
         Some("07700 900572")
     );
 }
+
+#[test]
+fn a_question_whose_printed_note_breaks_mid_sentence_is_answered_below_its_note() {
+    let doc = body(
+        "Do you require a shared mailbox for your care home? If yes, please state the preferred mailbox name (it may not be\n\
+         possible to use the exact name requested). Please also confirm the account owner name and mobile number:\n\
+         Note: The sponsoring organisation's short name will automatically preface the shared mailbox email address.\n\
+         Yes\nPreferred mailbox name: \"BeechcroftGarforth\"\n",
+    );
+    let (form, _) = extract(&[doc]);
+    assert_eq!(form.shared_mailbox_required, Some(true));
+    assert_eq!(form.individual_accounts_requested, None);
+    assert_eq!(
+        form.shared_mailbox_name.as_deref(),
+        Some("BeechcroftGarforth")
+    );
+}
