@@ -72,12 +72,14 @@ pub fn accounts_answer(lines: &[&str]) -> AccountsAnswer {
     answer
 }
 
-/// A short line that starts with a number and holds no phone or account.
+/// A short line that starts with a number and holds no phone or account
+/// ("1. Fiona Thompson - fiona.thompson" is the first owner, not a count).
 fn is_count_line(line: &str) -> bool {
     count(line).is_some()
         && find_phone(line).is_none()
         && !line.contains('@')
         && line.split_whitespace().count() <= 8
+        && account_line(line).is_none()
 }
 
 /// What stands between the parts of an account line. Where a strong one is

@@ -1244,3 +1244,18 @@ fn a_question_whose_printed_note_breaks_mid_sentence_is_answered_below_its_note(
         Some("BeechcroftGarforth")
     );
 }
+
+#[test]
+fn a_numbered_owner_without_a_mobile_is_an_owner_not_a_count() {
+    let (form, _) = extract(&[body(
+        "NUMBER OF INDIVIDUAL PERSON ACCOUNTS REQUIRED, PREFERRED ACCOUNT NAME AND MOBILE NUMBER FOR EACH ACCOUNT OWNER:\n\
+         1. Fiona Thompson - fiona.thompson\nSHARED MAILBOX: Yes [X] No [ ]\n",
+    )]);
+    let names: Vec<_> = form
+        .accounts
+        .iter()
+        .filter_map(|a| a.name.as_deref())
+        .collect();
+    assert_eq!(names, ["Fiona Thompson"]);
+    assert_eq!(form.accounts[0].mobile, None);
+}
