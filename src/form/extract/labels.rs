@@ -632,9 +632,10 @@ pub(super) fn answer_fits(slot: Slot, text: &str) -> Option<bool> {
         | Field::HasExistingNhsmailAccounts
         | Field::SecureExchangeRequired
         | Field::SharedMailboxRequired => yes_no(text).is_some(),
-        Field::CareHomeTelephone
-        | Field::CqcRegistrationNumber
-        | Field::SharedMailboxOwnerMobile => text.chars().filter(char::is_ascii_digit).count() >= 6,
+        Field::CareHomeTelephone | Field::SharedMailboxOwnerMobile => {
+            text.chars().filter(char::is_ascii_digit).count() >= 6
+        }
+        Field::CqcRegistrationNumber => is_number_or_code(text),
         Field::ApplicantEmail => crate::form::normalise::is_email_attempt(text),
         // A row of tick boxes answers a yes-or-no question only.
         _ if is_tick_boxes(text) => false,
@@ -657,6 +658,17 @@ pub(super) fn names_no_one(slot: Slot, text: &str) -> bool {
         )
     );
     naming && is_yes_or_no_word(text)
+}
+
+/// A number ("1-123456789") or a code written for one, valid or not
+/// ("VNX4T"): one word of letters and digits with a digit in it.
+fn is_number_or_code(text: &str) -> bool {
+    let t = text.trim();
+    let code = !t.contains(char::is_whitespace)
+        && (4..=15).contains(&t.chars().count())
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && t.chars().any(|c| c.is_ascii_digit());
+    code || t.chars().filter(char::is_ascii_digit).count() >= 6
 }
 
 /// A yes or a no (or tick boxes) under a question that asks for more than

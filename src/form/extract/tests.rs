@@ -1259,3 +1259,15 @@ fn a_numbered_owner_without_a_mobile_is_an_owner_not_a_count() {
     assert_eq!(names, ["Fiona Thompson"]);
     assert_eq!(form.accounts[0].mobile, None);
 }
+
+#[test]
+fn a_cqc_number_written_wrongly_is_read_as_given() {
+    for doc in [
+        body("CQC registration number VNX4T\nName: Jo Bloggs\n"),
+        body("CQC registration number\nVNX4T\nName: Jo Bloggs\n"),
+        table(&[&["CQC REGISTRATION NUMBER VNX4T"]]),
+    ] {
+        let (form, _) = extract(&[doc]);
+        assert_eq!(form.cqc_registration_number.as_deref(), Some("VNX4T"));
+    }
+}
