@@ -185,6 +185,12 @@ pub(super) fn text_candidates(source: &str, lines: &[Line], out: &mut Vec<Candid
                 || (is_address(split.slot)
                     && !(split.inline.is_empty() && value.is_empty())
                     && crate::form::normalise::ends_with_postcode(last))
+                // Under a question left unanswered, the next question
+                // ("Care home nmae"), not the kind of answer asked for.
+                || (first_value
+                    && answer_fits(split.slot, t) == Some(false)
+                    && !template::is_printed(t)
+                    && label_alone(t).is_some())
                 || (!first_value
                     && (label_alone(t).is_some_and(|s| answered_below(lines, j, s.slot))
                         || label_run_on(t).is_some()))

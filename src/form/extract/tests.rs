@@ -1271,3 +1271,15 @@ fn a_cqc_number_written_wrongly_is_read_as_given() {
         assert_eq!(form.cqc_registration_number.as_deref(), Some("VNX4T"));
     }
 }
+
+#[test]
+fn a_yes_or_no_question_left_unanswered_does_not_take_the_next_question() {
+    let (form, _) = extract(&[body(
+        "Does your care home already hold any NHSmail accounts?\n\nCare home nmae\nBrookside Care Centre\n",
+    )]);
+    assert_eq!(form.has_existing_nhsmail_accounts, None);
+    assert_eq!(
+        form.care_home_name.as_deref(),
+        Some("Brookside Care Centre")
+    );
+}
