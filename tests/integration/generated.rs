@@ -32,8 +32,7 @@ fn reaches(fields: f64, findings: f64) {
 
 /// Issue 15's target: fields at least 99.5%, findings exactly right on at
 /// least 97% of the draws. Measured on this seed: fields 74.91%, findings
-/// exact 28.60% at the start of 2026-12-04; 99.56% and 97.3% on 2026-12-04
-/// (stop 25). A change that loses ground fails here rather than on a care
+/// exact 28.60% at the start of 2026-12-04; 99.65% and 98.0% at its end. A change that loses ground fails here rather than on a care
 /// home's form.
 #[test]
 fn reader_reaches_the_thresholds_on_1000_generated_forms() {
