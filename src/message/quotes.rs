@@ -43,7 +43,26 @@ pub fn new_text(text: &str, forwarded: bool) -> Vec<(usize, String)> {
 /// text blocks after the start of the quoted thread are dropped, and so
 /// are tables there (a quoted form).
 pub fn cut_document(doc: &Document, forwarded: bool) -> Document {
-    // One line per text line; a table stands as one neutral line.
+    let (lines, owner) = lines_of(doc);
+    let kept = kept_lines(&lines, forwarded);
+    let mut out = Document::new(doc.source.clone());
+    let mut last = None;
+    for i in kept {
+        let Some(&b) = owner.get(i) else { continue };
+        if last == Some(b) {
+            continue;
+        }
+        last = Some(b);
+        if let Some(block) = doc.blocks.get(b) {
+            out.blocks.push(block.clone());
+        }
+    }
+    out
+}
+
+/// A document's lines, one per text line and a table as one neutral line,
+/// with the index of the block each stands in.
+fn lines_of(doc: &Document) -> (Vec<&str>, Vec<usize>) {
     let mut lines: Vec<&str> = Vec::new();
     let mut owner: Vec<usize> = Vec::new();
     for (b, block) in doc.blocks.iter().enumerate() {
@@ -60,20 +79,7 @@ pub fn cut_document(doc: &Document, forwarded: bool) -> Document {
             }
         }
     }
-    let kept = kept_lines(&lines, forwarded);
-    let mut out = Document::new(doc.source.clone());
-    let mut last = None;
-    for i in kept {
-        let Some(&b) = owner.get(i) else { continue };
-        if last == Some(b) {
-            continue;
-        }
-        last = Some(b);
-        if let Some(block) = doc.blocks.get(b) {
-            out.blocks.push(block.clone());
-        }
-    }
-    out
+    (lines, owner)
 }
 
 /// Indices of the lines a person wrote in this message.
@@ -446,22 +452,7 @@ pub const READ_BACK_END: &str = "if anything here is wrong";
 /// blockquote): its blocks, tables kept, from the mark to the quoted
 /// email's sign-off.
 pub fn quoted_blocks(doc: &Document) -> Document {
-    let mut lines: Vec<&str> = Vec::new();
-    let mut owner: Vec<usize> = Vec::new();
-    for (b, block) in doc.blocks.iter().enumerate() {
-        match block {
-            Block::Text { text, .. } => {
-                for line in text.split('\n') {
-                    lines.push(line);
-                    owner.push(b);
-                }
-            }
-            Block::Table { .. } => {
-                lines.push("\u{1}");
-                owner.push(b);
-            }
-        }
-    }
+    let (lines, owner) = lines_of(doc);
     let mut out = Document::new(doc.source.clone());
     let Some(start) = (0..lines.len()).find(|&i| mark_at(&lines, i) == Some(Mark::QuoteStart))
     else {
