@@ -57,11 +57,13 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
     }
     let mut read: Vec<ReadFile> = files.iter().map(|f| read_file(f, limits)).collect();
     keep_the_fullest_form(&mut read);
+    let splits = html_splits(&content.bodies);
     let bodies: Vec<(Document, Matched)> = content
         .bodies
         .iter()
-        .map(|b| {
-            let doc = body_document(b);
+        .zip(&splits)
+        .map(|(b, split)| {
+            let doc = body_document(b, split.as_ref());
             let matched = match_document(&doc);
             (doc, matched)
         })
@@ -75,7 +77,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Parsed {
     // The HTML first: a tick or a strike-through in a quoted form survives
     // only there.
     for quoted in [
-        quoted_html(&content.bodies),
+        quoted_html(&content.bodies, &splits),
         quoted_answers(&content.bodies),
     ] {
         if !quoted.is_empty() {
@@ -133,9 +135,16 @@ pub fn documents(raw: &[u8], limits: &Limits) -> Vec<Document> {
         .iter()
         .filter_map(|f| read_file(f, limits).document.map(|(d, _)| d))
         .collect();
-    docs.extend(content.bodies.iter().map(body_document));
+    let splits = html_splits(&content.bodies);
+    docs.extend(
+        content
+            .bodies
+            .iter()
+            .zip(&splits)
+            .map(|(b, split)| body_document(b, split.as_ref())),
+    );
     for mut quoted in [
-        quoted_html(&content.bodies),
+        quoted_html(&content.bodies, &splits),
         quoted_answers(&content.bodies),
     ]
     .into_iter()
@@ -462,13 +471,14 @@ fn quoted_answers(bodies: &[Body]) -> Vec<Document> {
 /// The earlier email quoted in an HTML reply (a blockquote, the part below
 /// an Outlook header block), tables and marks kept, less our own read-back
 /// of an earlier form: one document per body that quotes anything.
-fn quoted_html(bodies: &[Body]) -> Vec<Document> {
+fn quoted_html(bodies: &[Body], splits: &[Option<readers::html::Split>]) -> Vec<Document> {
     use readers::html::Part;
     bodies
         .iter()
-        .filter(|b| !b.forwarded)
-        .filter_map(|b| {
-            let split = readers::html::read_split(b.source, b.html.as_deref()?);
+        .zip(splits)
+        .filter(|(b, _)| !b.forwarded)
+        .filter_map(|(_, split)| {
+            let split = split.as_ref()?;
             let marked = split.document(|part| matches!(part, Part::Quoted | Part::Unlabelled));
             // A quote the HTML marks holds the form; one marked in words
             // only is found by its "On ... wrote:" line.
@@ -488,11 +498,24 @@ fn quoted_html(bodies: &[Body]) -> Vec<Document> {
         .collect()
 }
 
+/// Each body's HTML read once, its blocks labelled with their part of the
+/// thread, for both the new text and the quoted email.
+fn html_splits(bodies: &[Body]) -> Vec<Option<readers::html::Split>> {
+    bodies
+        .iter()
+        .map(|b| {
+            b.html
+                .as_deref()
+                .map(|html| readers::html::read_split(b.source, html))
+        })
+        .collect()
+}
+
 /// The body as a document: the HTML when it yields anything (strike-through
 /// survives only there), else the plain text less any quoted thread.
-fn body_document(body: &Body) -> Document {
-    if let Some(html) = &body.html {
-        let doc = html_body(body.source, html, body.forwarded);
+fn body_document(body: &Body, split: Option<&readers::html::Split>) -> Document {
+    if let Some(split) = split {
+        let doc = html_body(body.source, split, body.forwarded);
         if !doc.blocks.is_empty() || body.text.is_none() {
             return doc;
         }
@@ -507,9 +530,8 @@ fn body_document(body: &Body) -> Document {
 /// An HTML body: what the sender wrote and any message forwarded in it
 /// (the HTML reader tells the parts of a thread apart), each part less its
 /// signature and any quoted thread the reader did not recognise.
-fn html_body(source: &str, html: &str, forwarded: bool) -> Document {
+fn html_body(source: &str, split: &readers::html::Split, forwarded: bool) -> Document {
     use readers::html::Part;
-    let split = readers::html::read_split(source, html);
     let keep = |part: Part| match part {
         Part::New | Part::Forwarded => true,
         Part::Unlabelled => forwarded,
@@ -518,7 +540,8 @@ fn html_body(source: &str, html: &str, forwarded: bool) -> Document {
     let mut doc = Document::new(source);
     let mut group = Document::new(source);
     let mut group_part = None;
-    for (part, block) in split.blocks {
+    for (part, block) in &split.blocks {
+        let part = *part;
         if !keep(part) {
             continue;
         }
@@ -528,7 +551,7 @@ fn html_body(source: &str, html: &str, forwarded: bool) -> Document {
             group.blocks.clear();
         }
         group_part = Some(part);
-        group.blocks.push(block);
+        group.blocks.push(block.clone());
     }
     doc.blocks
         .extend(quotes::cut_document(&group, false).blocks);
