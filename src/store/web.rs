@@ -146,29 +146,14 @@ impl Store {
         status: MessageStatus,
         limit: i64,
     ) -> Result<Vec<WaitingItem>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT received_at, from_addr, subject, note, case_id FROM messages
+        self.waiting(
+            "SELECT received_at AS at, COALESCE(from_addr, '') AS who,
+                    COALESCE(subject, '') AS subject, note, case_id FROM messages
              WHERE status = $1 ORDER BY id DESC LIMIT $2",
+            status.as_str(),
+            limit,
         )
-        .bind(status.as_str())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(WaitingItem {
-                    at: r.try_get("received_at")?,
-                    who: r
-                        .try_get::<Option<String>, _>("from_addr")?
-                        .unwrap_or_default(),
-                    subject: r
-                        .try_get::<Option<String>, _>("subject")?
-                        .unwrap_or_default(),
-                    note: r.try_get("note")?,
-                    case_id: r.try_get("case_id")?,
-                })
-            })
-            .collect()
+        .await
     }
 
     /// Outgoing emails with this status, newest first (at most `limit`).
@@ -177,21 +162,37 @@ impl Store {
         status: OutboxStatus,
         limit: i64,
     ) -> Result<Vec<WaitingItem>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT created_at, recipients, subject, last_error, case_id FROM outbox
+        self.waiting(
+            "SELECT created_at AS at, recipients AS who, subject,
+                    last_error AS note, case_id FROM outbox
              WHERE status = $1 ORDER BY id DESC LIMIT $2",
+            status.as_str(),
+            limit,
         )
-        .bind(status.as_str())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        .await
+    }
+
+    /// The rows of a listing query that names its columns `at`, `who`,
+    /// `subject`, `note` and `case_id`.
+    async fn waiting(
+        &self,
+        sql: &'static str,
+        status: &str,
+        limit: i64,
+    ) -> Result<Vec<WaitingItem>, StoreError> {
+        let rows = sqlx::query(sql)
+            .bind(status)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(WaitingItem {
-                    at: r.try_get("created_at")?,
-                    who: r.try_get::<String, _>("recipients")?.replace(',', ", "),
+                    at: r.try_get("at")?,
+                    // Several recipients are stored comma-separated.
+                    who: r.try_get::<String, _>("who")?.replace(',', ", "),
                     subject: r.try_get("subject")?,
-                    note: r.try_get("last_error")?,
+                    note: r.try_get("note")?,
                     case_id: r.try_get("case_id")?,
                 })
             })
