@@ -411,7 +411,7 @@ fn after_bracketed_hint(words: &[&str], k: usize) -> Option<((Slot, bool), Strin
 }
 
 /// The questions that ask for the accounts, by number and by owner.
-fn is_listing(slot: Slot) -> bool {
+pub(super) fn is_listing(slot: Slot) -> bool {
     matches!(
         slot,
         Slot::Field(crate::form::Field::Accounts | crate::form::Field::IndividualAccountsRequested)

@@ -2,8 +2,8 @@
 
 use super::Candidate;
 use super::labels::{
-    answer_fits, answers_its_flag, is_flag, is_note, is_tick_boxes, label_alone, label_run_on,
-    names_no_one, split_all, split_label,
+    answer_fits, answers_its_flag, is_flag, is_listing, is_note, is_tick_boxes, label_alone,
+    label_run_on, names_no_one, split_all, split_label,
 };
 use super::tables::is_option;
 use crate::form::accounts::is_heading_line;
@@ -59,17 +59,10 @@ pub(super) fn is_multiline(slot: Slot) -> bool {
 
 /// The accounts answer, which lists one owner a line.
 /// A question whose answer is an address, which ends with its postcode.
-fn is_address(slot: Slot) -> bool {
+pub(super) fn is_address(slot: Slot) -> bool {
     matches!(
         slot,
         Slot::NameAndAddress | Slot::Field(Field::CareHomeAddress)
-    )
-}
-
-fn is_listing(slot: Slot) -> bool {
-    matches!(
-        slot,
-        Slot::Field(Field::Accounts | Field::IndividualAccountsRequested)
     )
 }
 

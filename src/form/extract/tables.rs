@@ -5,7 +5,7 @@ use super::labels::{
     answer_fits, is_count_of, is_flag, is_label_cell, is_note, label_alone, names_no_one,
     split_all, split_label,
 };
-use super::lines::is_multiline;
+use super::lines::{is_address, is_multiline};
 use crate::form::document::Cell;
 use crate::form::fields::{AccountColumn, Slot, account_column};
 use crate::form::normalise::is_placeholder;
@@ -384,10 +384,7 @@ fn continue_answer(row: &[Cell], last: Option<&mut Candidate>) -> bool {
         .map(|c| c.text.trim())
         .filter(|t| !t.is_empty())
         .collect();
-    let address = matches!(
-        last.slot,
-        Slot::NameAndAddress | Slot::Field(Field::CareHomeAddress)
-    );
+    let address = is_address(last.slot);
     let ended = address
         && last
             .value
