@@ -109,7 +109,7 @@ impl Templates {
 }
 
 /// Tera's errors nest their cause; people need the whole chain on one line.
-fn tera_reason(e: &tera::Error) -> String {
+pub fn tera_reason(e: &tera::Error) -> String {
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

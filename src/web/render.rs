@@ -3,6 +3,7 @@
 //! HTML autoescaped, so a care home's form text is always shown as text.
 
 use super::WebError;
+use crate::emails::tera_reason;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use std::path::Path;
@@ -36,7 +37,7 @@ impl Pages {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.add_template_files(files)
-            .map_err(|e| failed(reason(&e)))?;
+            .map_err(|e| failed(tera_reason(&e)))?;
         Ok(Pages { tera })
     }
 
@@ -47,7 +48,7 @@ impl Pages {
             .render(&full, context)
             .map_err(|e| WebError::Render {
                 name: full,
-                reason: reason(&e),
+                reason: tera_reason(&e),
             })
     }
 
@@ -60,17 +61,6 @@ impl Pages {
     ) -> Result<Response, WebError> {
         Ok((status, Html(self.render(name, context)?)).into_response())
     }
-}
-
-fn reason(e: &tera::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 #[cfg(test)]

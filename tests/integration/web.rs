@@ -184,6 +184,24 @@ fn hidden(html: &str, name: &str) -> String {
     html[at..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// Delivers an application from `care_home` for the home `home` and waits
+/// until its case is ready for decision: the application's Message-ID and
+/// the case's reference.
+async fn ready_case(bed: &Bed, console: &Console, care_home: &str, home: &str) -> (String, String) {
+    let mid = bed.message_id("application");
+    let raw = email(
+        care_home,
+        &mid,
+        &format!("NHSmail application {}", bed.tag),
+        None,
+        &mail::form_body(home, care_home),
+        &[report(home)],
+    );
+    bed.deliver(care_home, &raw, &mid).await;
+    let reference = wait_for_case(bed, &console.config, &bed.tag, "ready_for_decision").await;
+    (mid, reference)
+}
+
 /// Waits until the case holding message `mid` is in `state`; its reference.
 async fn wait_for_case(bed: &Bed, config: &Path, care_home: &str, state: &str) -> String {
     let deadline = Instant::now() + WAIT;
@@ -324,17 +342,7 @@ async fn approval_on_the_web_reaches_the_care_home(backend: Backend) {
     let bed = Bed::new("web-approve", backend).await;
     let console = Console::start(&bed).await;
     let home = format!("<b>Rose</b> Lodge <script>alert(1)</script> {}", bed.tag);
-    let mid = bed.message_id("application");
-    let raw = email(
-        care_home,
-        &mid,
-        &format!("NHSmail application {}", bed.tag),
-        None,
-        &mail::form_body(&home, care_home),
-        &[report(&home)],
-    );
-    bed.deliver(care_home, &raw, &mid).await;
-    let reference = wait_for_case(&bed, &console.config, &bed.tag, "ready_for_decision").await;
+    let (mid, reference) = ready_case(&bed, &console, care_home, &home).await;
 
     let cookie = console.sign_in(&bed, ADMINS).await;
     let page = console
@@ -463,17 +471,7 @@ async fn two_administrators_at_once_one_wins(backend: Backend) {
     let bed = Bed::new("web-race", backend).await;
     let console = Console::start(&bed).await;
     let home = format!("Race Lodge {}", bed.tag);
-    let mid = bed.message_id("application");
-    let raw = email(
-        care_home,
-        &mid,
-        &format!("NHSmail application {}", bed.tag),
-        None,
-        &mail::form_body(&home, care_home),
-        &[report(&home)],
-    );
-    bed.deliver(care_home, &raw, &mid).await;
-    let reference = wait_for_case(&bed, &console.config, &bed.tag, "ready_for_decision").await;
+    let (mid, reference) = ready_case(&bed, &console, care_home, &home).await;
     let mut signed_in = Vec::new();
     for who in [ADMINS, ADMIN2] {
         let cookie = console.sign_in(&bed, who).await;

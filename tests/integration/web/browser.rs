@@ -5,9 +5,8 @@
 //! saves a screenshot in `<target>/tmp/web-screenshots/`; a failing step
 //! says which one to look at.
 
-use super::{Console, WAIT, admin_link, wait_for_case};
-use crate::casework::{email, report};
-use crate::support::mail::{self, Mailboxes};
+use super::{Console, WAIT, admin_link, ready_case};
+use crate::support::mail::Mailboxes;
 use crate::support::{ADMINS, Backend, Bed};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
@@ -132,17 +131,7 @@ async fn approve_in_a_browser(backend: Backend) {
     let bed = Bed::new("web-browser", backend).await;
     let console = Console::start(&bed).await;
     let home = format!("Browser Lodge {}", bed.tag);
-    let mid = bed.message_id("application");
-    let raw = email(
-        care_home,
-        &mid,
-        &format!("NHSmail application {}", bed.tag),
-        None,
-        &mail::form_body(&home, care_home),
-        &[report(&home)],
-    );
-    bed.deliver(care_home, &raw, &mid).await;
-    let reference = wait_for_case(&bed, &console.config, &bed.tag, "ready_for_decision").await;
+    let (mid, reference) = ready_case(&bed, &console, care_home, &home).await;
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
