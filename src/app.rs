@@ -117,6 +117,18 @@ impl App {
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.now().with_timezone(&self.timezone).date_naive()
     }
+
+    /// A register check as of now, with this application's clients and settings.
+    pub fn register_checker(&self) -> crate::registers::Checker<'_> {
+        crate::registers::Checker {
+            lookups: self.registers.as_deref(),
+            store: &self.store,
+            budget: std::time::Duration::from_secs(self.config.registers.check_budget_seconds),
+            sponsor_icb: self.config.registers.sponsor_icb_code.clone(),
+            today: self.today(),
+            now: self.clock.now(),
+        }
+    }
 }
 
 pub fn load_calendar(config: &Config) -> Result<Calendar, StartError> {

@@ -187,7 +187,7 @@ async fn take_in_until(app: &App, wake_sender: &Notify, shutdown: &mut watch::Re
                     // Someone must act: said every attempt, at error level.
                     error!(error = %e, failures, retry_in_s = delay.as_secs_f32(), "the mailbox sign-in was refused; new mail waits in the mailbox until this is put right");
                     if app.oauth.is_some() {
-                        crate::oauth::health::note_refusal(app, &e.to_string()).await;
+                        crate::reminders::credentials::note_refusal(app, &e.to_string()).await;
                     }
                 } else if failures == 1 {
                     warn!(error = %e, retry_in_s = delay.as_secs_f32(), "mailbox connection lost; reconnecting");
@@ -216,8 +216,8 @@ async fn intake_session(
         *failures = 0;
     }
     if app.oauth.is_some() {
-        crate::oauth::health::note_success(app);
-        crate::oauth::health::check_lapse(app).await;
+        crate::reminders::credentials::note_success(app);
+        crate::reminders::credentials::check_lapse(app).await;
     }
     let poll = Duration::from_secs(app.config.mailbox.poll_seconds);
     let mut deferred_rounds = 0u32;

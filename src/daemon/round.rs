@@ -174,7 +174,7 @@ async fn send_outbox_one(app: &App, transport: &Transport) -> Result<usize, Stor
     };
     let report = send_due(&app.store, transport, &app.config.sponsor.address, policy).await?;
     if report.credentials_refused && app.oauth.is_some() {
-        crate::oauth::health::note_refusal(
+        crate::reminders::credentials::note_refusal(
             app,
             "the SMTP server refused the sign-in, or no access token could be had (the daemon's log says which)",
         )

@@ -3,6 +3,10 @@
 //! `base.txt` and `base.html`) and built here into a whole RFC 5322 message
 //! whose Message-ID is fixed before it reaches the outbox.
 
+mod sample;
+
+pub use sample::sample_context;
+
 use crate::store::Outgoing;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -343,7 +347,7 @@ mod tests {
             clock: std::sync::Arc::new(crate::clock::SystemClock),
         };
         let evil = "Rose Hill\r\nBcc: victim@example.net\r\nX-Evil: 1\nContent-Type: text/html";
-        let mut c = crate::cli::check_config::sample_context();
+        let mut c = crate::emails::sample_context();
         c.insert("care_home_name", evil);
         c.insert("applicant_name", evil);
         c.insert("reference", evil);

@@ -171,7 +171,7 @@ mod tests {
                 Origin::new("email body", "line 2").guessed(crate::form::Guess::Sentence),
             );
         }
-        let mut c = crate::cli::check_config::sample_context();
+        let mut c = crate::emails::sample_context();
         c.insert("read", &read_back(form));
         c.insert("guessed", &guessed(&provenance));
         c.insert("complete", &true);
@@ -233,7 +233,7 @@ mod unreadable_tests {
         let t =
             Templates::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
                 .unwrap();
-        let mut c = crate::cli::check_config::sample_context();
+        let mut c = crate::emails::sample_context();
         c.insert("read", &read_back(&Form::default()));
         c.insert("guessed", &Vec::<&str>::new());
         c.insert("changes", &Vec::<Value>::new());

@@ -72,12 +72,13 @@ pub async fn join_case_flagged(
         &incoming.parsed.provenance,
     );
     let report_received = case.report_received || open::has_report(&incoming);
-    let check = crate::registers::recheck_form(
-        app,
-        &form,
-        RegisterCheck::from_json(case.registers_json.as_deref()),
-    )
-    .await;
+    let check = app
+        .register_checker()
+        .recheck(
+            &form,
+            RegisterCheck::from_json(case.registers_json.as_deref()),
+        )
+        .await;
     let mut findings = crate::registers::merge_findings(
         findings::validate(
             &form,

@@ -18,7 +18,7 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
     }
     // The registers are asked before the committing transaction: an unknown
     // CQC number makes the application incomplete, and the receipt says so.
-    let check = crate::registers::check_form(app, &incoming.parsed.form).await;
+    let check = app.register_checker().check(&incoming.parsed.form).await;
     let findings = crate::registers::merge_findings(incoming.parsed.findings.clone(), &check);
     let complete = crate::findings::is_complete(&findings);
     let (case, event) = new_case(app, &incoming, reply, &findings, &check);

@@ -1,17 +1,12 @@
 //! The health of the stored credentials. A refresh token lapses after a
 //! period unused (Microsoft: 90 days) and when the mailbox's password is
 //! changed (NHSmail application accounts change it yearly:
-//! `refresh_token_max_age_days`). The operator's log and the administrators
-//! (an email through the outbox) are warned before it lapses and at the
-//! first refusal; marker files in `<state>/oauth2/` keep each warning to once.
+//! `refresh_token_max_age_days`). Pure reckoning; telling the
+//! administrators is `reminders::credentials`'.
 
-use super::stored::{self, StoredToken};
-use crate::app::App;
-use crate::config::{OAuth2, OAuth2Flow};
-use crate::emails::Draft;
+use super::stored::StoredToken;
+use crate::config::OAuth2;
 use chrono::{DateTime, Duration, Utc};
-use std::path::PathBuf;
-use tracing::{error, warn};
 
 /// When the stored refresh token lapses at the latest.
 pub fn lapses_at(token: &StoredToken, o: &OAuth2) -> DateTime<Utc> {
@@ -38,100 +33,6 @@ pub fn describe_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
         format!("{} hours", left.num_hours())
     } else {
         format!("{} minutes", left.num_minutes().max(1))
-    }
-}
-
-fn marker(app: &App, name: &str) -> PathBuf {
-    app.state_dir.join("oauth2").join(name)
-}
-
-/// Warns (once per `login`) when the stored refresh token is due to lapse soon.
-pub async fn check_lapse(app: &App) {
-    let Some(o) = app
-        .config
-        .oauth2
-        .as_ref()
-        .filter(|o| o.flow == OAuth2Flow::DeviceCode)
-    else {
-        return;
-    };
-    let Ok(Some(token)) = stored::load(&stored::path(&app.state_dir)) else {
-        return;
-    };
-    let now = Utc::now();
-    if !due_for_warning(&token, o, now) {
-        return;
-    }
-    let lapses = lapses_at(&token, o);
-    let key = token.obtained_at.to_rfc3339();
-    let path = marker(app, "lapse-warned");
-    if std::fs::read_to_string(&path).is_ok_and(|k| k.trim() == key) {
-        return;
-    }
-    warn!(lapses_at = %lapses, left = %describe_left(lapses, now), "the stored OAuth2 sign-in lapses soon: run `sponsor-intake login` before then");
-    let mut c = tera::Context::new();
-    c.insert("lapses_on", &crate::actions::long_date(lapses.date_naive()));
-    c.insert("left", &describe_left(lapses, now));
-    if notify(app, "credentials_expiring", c).await {
-        let _ = std::fs::write(&path, key);
-    }
-}
-
-/// A server or the token endpoint refused our credentials: the operator's log
-/// every time (by the caller), the administrators once until a sign-in works again.
-pub async fn note_refusal(app: &App, reason: &str) {
-    let path = marker(app, "refusal-notified");
-    if path.exists() {
-        return;
-    }
-    error!("emailing the administrators (once) that sponsor-intake cannot sign in");
-    let mut c = tera::Context::new();
-    c.insert("reason", reason);
-    if notify(app, "credentials_refused", c).await {
-        let _ = std::fs::create_dir_all(path.parent().unwrap_or(&app.state_dir));
-        let _ = std::fs::write(&path, Utc::now().to_rfc3339());
-    }
-}
-
-/// A sign-in worked: a later refusal is news again.
-pub fn note_success(app: &App) {
-    let _ = std::fs::remove_file(marker(app, "refusal-notified"));
-}
-
-async fn notify(app: &App, template: &str, mut c: tera::Context) -> bool {
-    c.insert("sponsor", &crate::actions::sponsor(app));
-    c.insert(
-        "mailbox",
-        &app.config
-            .mailbox
-            .imap
-            .as_ref()
-            .map_or(app.config.sponsor.address.as_str(), |i| i.username.as_str()),
-    );
-    let draft = Draft {
-        template,
-        purpose: template,
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    let queued = match app.sender.compose(&app.templates, &draft, &c) {
-        Ok(email) => app
-            .store
-            .queue_email(&email)
-            .await
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
-    match queued {
-        Ok(()) => true,
-        Err(e) => {
-            error!(error = %e, template, "cannot queue the email to the administrators");
-            false
-        }
     }
 }
 

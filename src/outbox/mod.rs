@@ -3,7 +3,6 @@
 //! sends them and records the outcome, retrying with backoff.
 
 mod backoff;
-pub mod retained;
 mod sender;
 mod transport;
 

@@ -6,9 +6,9 @@
 //! - [`compare`]: pure comparison, form against register (unit-tested).
 //! - [`http`]: the HTTP clients behind the [`Lookups`] trait (timeouts,
 //!   retries with backoff, the per-day cache, ODS at most 5 requests a second).
-//! - [`recheck`]: the scheduled job that repeats checks that could not be
-//!   made, or were made on an earlier day, and tells the administrators
-//!   when the answer changes.
+//! - [`Checker`]: one check of a form, within its time budget; the
+//!   re-check job that repeats them lives with the other scheduled jobs
+//!   (`reminders::registers`).
 //!
 //! A register that cannot be reached never stops intake: the check gives a
 //! "could not check" notice and the case goes on. With no CQC key the checks
@@ -16,10 +16,8 @@
 
 pub mod compare;
 pub mod http;
-pub mod recheck;
 pub mod records;
 
-use crate::app::App;
 use crate::findings::Finding;
 use crate::form::Form;
 use crate::form::normalise::is_canonical_cqc;
@@ -183,63 +181,84 @@ pub async fn gather<L: Lookups>(l: &L, cqc_id: &str) -> Gathered {
     g
 }
 
-/// Checks a form against the registers within the configured time budget.
-/// Never fails: what cannot be reached becomes "could not check".
-pub async fn check_form(app: &App, form: &Form) -> RegisterCheck {
-    let today = app.today();
-    let Some(lookups) = &app.registers else {
-        return RegisterCheck::empty(CheckOutcome::Off, today);
-    };
-    let Some(cqc) = form
-        .cqc_registration_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| is_canonical_cqc(c))
-    else {
-        return RegisterCheck::empty(CheckOutcome::NoNumber, today);
-    };
-    let budget = Duration::from_secs(app.config.registers.check_budget_seconds);
-    let now = app.clock.now();
-    let session = lookups.session(&app.store, today.to_string(), crate::store::timestamp(now));
-    let gathered = match tokio::time::timeout(budget, gather(&session, cqc)).await {
-        Ok(g) => g,
-        Err(_) => Gathered {
-            cqc_id: cqc.to_string(),
-            location: Fetch::Unreachable(format!("no answer within {} seconds", budget.as_secs())),
-            provider: None,
-            site: None,
-            head_office: None,
-            dspt: Vec::new(),
-        },
-    };
-    let policy = Policy {
-        sponsor_icb: app.config.registers.sponsor_icb_code.clone(),
-    };
-    let mut check = compare::compare(form, &gathered, &policy, today);
-    check.cqc_id = Some(cqc.to_string());
-    tracing::info!(
-        outcome = ?check.outcome,
-        register_findings = check.findings.len(),
-        "register check made"
-    );
-    check
+/// What a register check needs: the clients (none when the checks are
+/// off), the store for the day's cache, the settings and the time.
+pub struct Checker<'a> {
+    pub lookups: Option<&'a http::HttpRegisters>,
+    pub store: &'a crate::store::Store,
+    /// How long one check may take in all.
+    pub budget: Duration,
+    /// The sponsor's ICB code, for the "another ICB" finding.
+    pub sponsor_icb: Option<String>,
+    pub today: NaiveDate,
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
-/// Checks a form again (a follow-up, the re-check job). When the registers
-/// cannot be reached now but answered for the same number before, the
-/// earlier answer stands.
-pub async fn recheck_form(app: &App, form: &Form, before: Option<RegisterCheck>) -> RegisterCheck {
-    let now = check_form(app, form).await;
-    match before {
-        Some(b)
-            if now.outcome.wants_retry()
-                && !b.outcome.wants_retry()
-                && b.cqc_id.is_some()
-                && b.cqc_id == now.cqc_id =>
-        {
-            b
+impl Checker<'_> {
+    /// Checks a form against the registers within the time budget. Never
+    /// fails: what cannot be reached becomes "could not check".
+    pub async fn check(&self, form: &Form) -> RegisterCheck {
+        let today = self.today;
+        let Some(lookups) = self.lookups else {
+            return RegisterCheck::empty(CheckOutcome::Off, today);
+        };
+        let Some(cqc) = form
+            .cqc_registration_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| is_canonical_cqc(c))
+        else {
+            return RegisterCheck::empty(CheckOutcome::NoNumber, today);
+        };
+        let budget = self.budget;
+        let session = lookups.session(
+            self.store,
+            today.to_string(),
+            crate::store::timestamp(self.now),
+        );
+        let gathered = match tokio::time::timeout(budget, gather(&session, cqc)).await {
+            Ok(g) => g,
+            Err(_) => Gathered {
+                cqc_id: cqc.to_string(),
+                location: Fetch::Unreachable(format!(
+                    "no answer within {} seconds",
+                    budget.as_secs()
+                )),
+                provider: None,
+                site: None,
+                head_office: None,
+                dspt: Vec::new(),
+            },
+        };
+        let policy = Policy {
+            sponsor_icb: self.sponsor_icb.clone(),
+        };
+        let mut check = compare::compare(form, &gathered, &policy, today);
+        check.cqc_id = Some(cqc.to_string());
+        tracing::info!(
+            outcome = ?check.outcome,
+            register_findings = check.findings.len(),
+            "register check made"
+        );
+        check
+    }
+
+    /// Checks a form again (a follow-up, the re-check job). When the
+    /// registers cannot be reached now but answered for the same number
+    /// before, the earlier answer stands.
+    pub async fn recheck(&self, form: &Form, before: Option<RegisterCheck>) -> RegisterCheck {
+        let now = self.check(form).await;
+        match before {
+            Some(b)
+                if now.outcome.wants_retry()
+                    && !b.outcome.wants_retry()
+                    && b.cqc_id.is_some()
+                    && b.cqc_id == now.cqc_id =>
+            {
+                b
+            }
+            _ => now,
         }
-        _ => now,
     }
 }
 

@@ -13,7 +13,9 @@
 
 pub mod canary;
 pub mod chasers;
+pub mod credentials;
 pub mod overdue;
+pub mod registers;
 pub mod retention;
 pub mod schedule;
 pub mod summary;
@@ -230,7 +232,7 @@ async fn run_claimed(app: &App, job: Job, force: bool) -> Result<Option<JobOutco
             Job::WeeklySummary => summary::run(app, &period).await,
             Job::Canary => canary::run(app, &period).await,
             Job::Retention => retention::run(app, &period).await,
-            Job::Registers => crate::registers::recheck::run(app).await,
+            Job::Registers => registers::run(app).await,
         }
     }
     .instrument(span)

@@ -561,7 +561,7 @@ impl Store {
         );
         for (id, raw) in sent {
             sqlx::query("UPDATE outbox SET raw = $1 WHERE id = $2")
-                .bind(crate::outbox::retained::headers_only(&raw, &note))
+                .bind(super::retained::headers_only(&raw, &note))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

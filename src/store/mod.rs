@@ -14,6 +14,7 @@ mod messages;
 mod outbox;
 mod reconcile;
 mod registers;
+mod retained;
 mod web;
 
 pub use cases::{CaseRecord, CaseSummary, NewCase, OpenCaseError, RenderForCase};

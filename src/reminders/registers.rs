@@ -4,13 +4,13 @@
 //! the comparison, in the same transaction. The case's state is not changed
 //! by a re-check: the administrators decide what a changed answer means.
 
-use super::{RegisterCheck, merge_findings, recheck_form};
+use super::JobError;
 use crate::actions::{form_of, sponsor};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::emails::Draft;
 use crate::findings::{Evidence, validate};
-use crate::reminders::JobError;
+use crate::registers::{RegisterCheck, cqc_link, merge_findings, outcome_words, template_view};
 use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
 use tracing::{info, warn};
 
@@ -63,7 +63,7 @@ async fn recheck_one(
     before: Option<RegisterCheck>,
 ) -> Result<bool, JobError> {
     let form = form_of(case);
-    let now_check = recheck_form(app, &form, before.clone()).await;
+    let now_check = app.register_checker().recheck(&form, before.clone()).await;
     let mut updated = case.clone();
     updated.registers_json = Some(now_check.to_json());
     let now = timestamp(app.clock.now());
@@ -106,13 +106,13 @@ async fn recheck_one(
         "before",
         &before
             .as_ref()
-            .map(|b| super::outcome_words(b.outcome))
+            .map(|b| outcome_words(b.outcome))
             .unwrap_or("not checked"),
     );
-    c.insert("registers", &super::template_view(Some(&now_check)));
+    c.insert("registers", &template_view(Some(&now_check)));
     c.insert(
         "cqc_link",
-        &super::cqc_link(form.cqc_registration_number.as_deref()),
+        &cqc_link(form.cqc_registration_number.as_deref()),
     );
     let draft = Draft {
         template: "register_update",
