@@ -9,5 +9,5 @@ mod routing;
 mod state;
 
 pub use reference::CaseRef;
-pub use routing::{CaseLink, Route, RouteFacts, looks_like_head_office, route};
+pub use routing::{CaseLink, LiveCase, Route, RouteFacts, looks_like_head_office, route};
 pub use state::CaseState;

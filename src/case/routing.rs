@@ -13,6 +13,16 @@ pub struct CaseLink {
     pub sender_known: bool,
 }
 
+/// The live case that already holds the CQC number on an application
+/// that answers no case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveCase {
+    pub reference: String,
+    /// Not yet decided: the new application joins it. A decided case
+    /// (approved, registered) is only linked to.
+    pub open: bool,
+}
+
 /// The facts about one message that decide its route.
 #[derive(Clone, Debug, Default)]
 pub struct RouteFacts {
@@ -30,6 +40,10 @@ pub struct RouteFacts {
     pub looks_like_decision: bool,
     /// Taken in from a backlog without replies.
     pub quiet: bool,
+    /// Not a reply: no In-Reply-To and no case reference in the subject.
+    pub fresh: bool,
+    /// For an application that answers no case: the live case of its CQC number.
+    pub live_case_for_cqc: Option<LiveCase>,
 }
 
 /// What to do with the message.
@@ -40,7 +54,15 @@ pub enum Route {
     /// Open a case; `reply` says whether to send the receipt.
     OpenCase { reply: bool },
     /// The care home writes about its case: merge what it supplies.
-    JoinCase { reference: String },
+    /// `second_application`: a whole new application (not a reply) for the
+    /// same care home, joined and flagged.
+    JoinCase {
+        reference: String,
+        second_application: bool,
+    },
+    /// A new application for a CQC number whose case is already decided:
+    /// linked to it and reported, never a second case.
+    LinkToDecided { reference: String },
     /// An administrator writes about a case: a decision if it carries the code.
     Administrator { reference: String },
     /// About a case, from an address the case does not know: held and reported.
@@ -93,13 +115,25 @@ pub fn route(f: &RouteFacts) -> Route {
                 reason: "it did not come from an administrator's address",
             }
         } else if link.sender_known {
-            Route::JoinCase { reference }
+            Route::JoinCase {
+                reference,
+                second_application: f.fresh && f.kind == Some(Kind::Application),
+            }
         } else {
             Route::Held { reference }
         };
     }
     match f.kind {
-        Some(Kind::Application) if !f.from_admin => Route::OpenCase { reply: !f.quiet },
+        Some(Kind::Application) if !f.from_admin => match &f.live_case_for_cqc {
+            Some(live) if live.open => Route::JoinCase {
+                reference: live.reference.clone(),
+                second_application: true,
+            },
+            Some(live) => Route::LinkToDecided {
+                reference: live.reference.clone(),
+            },
+            None => Route::OpenCase { reply: !f.quiet },
+        },
         _ => Route::Record {
             reason: "no application form found",
         },
@@ -192,7 +226,8 @@ mod tests {
         assert_eq!(
             route(&reply),
             Route::JoinCase {
-                reference: "LSM-2026-0001".into()
+                reference: "LSM-2026-0001".into(),
+                second_application: false,
             }
         );
         let stranger = RouteFacts {
@@ -206,6 +241,60 @@ mod tests {
             }
         );
         assert!(matches!(route(&facts(Kind::Other)), Route::Record { .. }));
+    }
+
+    #[test]
+    fn a_second_application_is_decided_here_once() {
+        let fresh_from_known = RouteFacts {
+            answers_case: link(true),
+            fresh: true,
+            ..facts(Kind::Application)
+        };
+        assert_eq!(
+            route(&fresh_from_known),
+            Route::JoinCase {
+                reference: "LSM-2026-0001".into(),
+                second_application: true,
+            }
+        );
+        let reply_with_form = RouteFacts {
+            fresh: false,
+            ..fresh_from_known.clone()
+        };
+        assert!(matches!(
+            route(&reply_with_form),
+            Route::JoinCase {
+                second_application: false,
+                ..
+            }
+        ));
+        let live = |open| RouteFacts {
+            fresh: true,
+            live_case_for_cqc: Some(LiveCase {
+                reference: "LSM-2026-0007".into(),
+                open,
+            }),
+            ..facts(Kind::Application)
+        };
+        assert_eq!(
+            route(&live(true)),
+            Route::JoinCase {
+                reference: "LSM-2026-0007".into(),
+                second_application: true,
+            }
+        );
+        assert_eq!(
+            route(&live(false)),
+            Route::LinkToDecided {
+                reference: "LSM-2026-0007".into()
+            }
+        );
+        // An enquiry from a home with a live case is not an application.
+        let enquiry = RouteFacts {
+            kind: Some(Kind::Other),
+            ..live(true)
+        };
+        assert!(matches!(route(&enquiry), Route::Record { .. }));
     }
 
     #[test]

@@ -6,21 +6,16 @@ use super::{Incoming, IntakeError, Outcome};
 use crate::actions::{DecideError, Report, decide, report_to_administrators};
 use crate::app::App;
 use crate::case::decision;
-use crate::store::{MessageStatus, NewEvent, StoreError, timestamp};
+use crate::store::{CaseRecord, MessageStatus, NewEvent, timestamp};
 use mail_parser::MessageParser;
 use tracing::{info, warn};
 
 pub async fn from_administrator(
     app: &App,
     mut incoming: Incoming,
-    reference: &str,
+    case: CaseRecord,
     new_text: &str,
 ) -> Result<Outcome, IntakeError> {
-    let case = app
-        .store
-        .case_by_reference(reference)
-        .await?
-        .ok_or_else(|| StoreError::CaseNotFound(reference.into()))?;
     let Some(emailed) = decision::read(new_text) else {
         incoming.record.note = Some("administrator's message; no decision in it".into());
         let event = NewEvent {
@@ -42,7 +37,7 @@ pub async fn from_administrator(
         return refuse(
             app,
             incoming,
-            reference,
+            case,
             "it did not carry the case's decision code",
         )
         .await;
@@ -64,7 +59,7 @@ pub async fn from_administrator(
     {
         Ok(_) => {
             info!(
-                case.reference = reference,
+                case.reference = %case.reference,
                 verdict = emailed.verdict.as_str(),
                 "decision by email recorded"
             );
@@ -76,7 +71,7 @@ pub async fn from_administrator(
         Err(DecideError::Email(e)) => Err(e.into()),
         Err(e @ (DecideError::WrongState { .. } | DecideError::NoReason)) => {
             let reason = e.to_string();
-            refuse(app, incoming, reference, &reason).await
+            refuse(app, incoming, case, &reason).await
         }
     }
 }
@@ -101,12 +96,8 @@ fn all_text(raw: &[u8]) -> String {
     out
 }
 
-pub async fn hold(app: &App, incoming: Incoming, reference: &str) -> Result<Outcome, IntakeError> {
-    let case = app
-        .store
-        .case_by_reference(reference)
-        .await?
-        .ok_or_else(|| StoreError::CaseNotFound(reference.into()))?;
+pub async fn hold(app: &App, incoming: Incoming, case: CaseRecord) -> Result<Outcome, IntakeError> {
+    let reference = case.reference.as_str();
     let reason = "the sender is not the applicant nor an address this care home has written from";
     warn!(
         case.reference = reference,
@@ -128,14 +119,10 @@ pub async fn hold(app: &App, incoming: Incoming, reference: &str) -> Result<Outc
 pub async fn refuse(
     app: &App,
     incoming: Incoming,
-    reference: &str,
+    case: CaseRecord,
     reason: &str,
 ) -> Result<Outcome, IntakeError> {
-    let case = app
-        .store
-        .case_by_reference(reference)
-        .await?
-        .ok_or_else(|| StoreError::CaseNotFound(reference.into()))?;
+    let reference = case.reference.as_str();
     warn!(
         case.reference = reference,
         reason, "decision not acted on; reported"

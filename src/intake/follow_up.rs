@@ -3,7 +3,7 @@
 //! merged form is checked again, and the care home hears what is still
 //! missing, or that its application is complete and with the administrators.
 
-use super::{Incoming, IntakeError, Outcome, contexts, open};
+use super::{Incoming, IntakeError, Outcome, contexts};
 use crate::actions::{Notes, form_of, ready_for_decision};
 use crate::app::App;
 use crate::case::CaseState;
@@ -12,28 +12,20 @@ use crate::emails::Draft;
 use crate::findings::{self, Evidence};
 use crate::form::Provenance;
 use crate::registers::RegisterCheck;
-use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
+use crate::store::{CaseRecord, NewEvent, timestamp};
 use tracing::info;
 
 /// `second_application`: the message is a whole new application for the same CQC number.
-pub async fn join_case_flagged(
+pub async fn join_case(
     app: &App,
     mut incoming: Incoming,
-    reference: &str,
+    case: CaseRecord,
     second_application: bool,
 ) -> Result<Outcome, IntakeError> {
-    let case = app
-        .store
-        .case_by_reference(reference)
-        .await?
-        .ok_or_else(|| StoreError::CaseNotFound(reference.into()))?;
     let span = tracing::info_span!("case", case.reference = %case.reference);
     let _e = span.enter();
     let now = timestamp(app.clock.now());
-    let actor = format!(
-        "care home <{}>",
-        incoming.record.from_addr.clone().unwrap_or_default()
-    );
+    let actor = incoming.care_home_actor();
     incoming.record.note = Some(
         if second_application {
             "second application; joined its case"
@@ -71,7 +63,7 @@ pub async fn join_case_flagged(
         &incoming.parsed.form,
         &incoming.parsed.provenance,
     );
-    let report_received = case.report_received || open::has_report(&incoming);
+    let report_received = case.report_received || incoming.has_report();
     let check = app
         .register_checker()
         .recheck(
@@ -176,7 +168,7 @@ pub async fn join_case_flagged(
     let corrected_in_hand = state == Some(CaseState::ReadyForDecision) && !corrections.is_empty();
     if became_complete || corrected_in_hand {
         let mut documents = crate::actions::case_documents_of(app, &case).await;
-        documents.extend(open::documents(&incoming));
+        documents.extend(incoming.documents());
         let notes = Notes {
             linked: None,
             corrections: if corrected_in_hand { &corrections } else { &[] },

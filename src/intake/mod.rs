@@ -5,6 +5,7 @@
 mod admin;
 mod contexts;
 mod follow_up;
+mod linked;
 mod open;
 pub mod raw;
 pub mod reader;
@@ -12,11 +13,14 @@ pub mod text;
 
 use crate::actions::{Report, report_to_administrators};
 use crate::app::App;
-use crate::case::{CaseLink, CaseRef, CaseState, Route, RouteFacts, route};
+use crate::case::{CaseLink, CaseRef, CaseState, LiveCase, Route, RouteFacts, route};
 use crate::emails::EmailError;
 use crate::mailbox::{Destination, Pending};
+use crate::message::Role;
 use crate::parse::Parsed;
-use crate::store::{IncomingMessage, MessageStatus, OpenCaseError, StoreError, timestamp};
+use crate::store::{
+    CaseRecord, IncomingMessage, MessageStatus, OpenCaseError, StoreError, timestamp,
+};
 use tracing::{error, info, warn};
 
 /// Why a message could not be taken in now. It stays in the mailbox and is tried again.
@@ -70,6 +74,40 @@ pub(crate) struct Incoming {
     pub parsed: Parsed,
     pub raw: std::sync::Arc<Vec<u8>>,
     pub quiet: bool,
+}
+
+impl Incoming {
+    /// An IG Toolkit / DSPT assessment report came with this message.
+    pub fn has_report(&self) -> bool {
+        self.parsed
+            .attachments
+            .iter()
+            .any(|a| a.role == Role::IgAssessmentReport)
+    }
+
+    /// The form and report attachments of this message, to attach to the notice.
+    pub fn documents(&self) -> Vec<(String, String, Vec<u8>)> {
+        let wanted: Vec<String> = self
+            .parsed
+            .attachments
+            .iter()
+            .filter(|a| matches!(a.role, Role::ApplicationForm | Role::IgAssessmentReport))
+            .map(|a| a.filename.clone())
+            .collect();
+        let mut out = Vec::new();
+        if !wanted.is_empty() {
+            crate::actions::collect_parts(&self.raw, &wanted, &mut out);
+        }
+        out
+    }
+
+    /// The actor named in the history for what the sender did.
+    pub fn care_home_actor(&self) -> String {
+        format!(
+            "care home <{}>",
+            self.record.from_addr.as_deref().unwrap_or_default()
+        )
+    }
 }
 
 /// Takes one message in. On `Ok`, everything about it is committed.
@@ -152,16 +190,31 @@ async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError>
             .any(|a| a.eq_ignore_ascii_case(f))
     });
     let new_text = text::new_text(&incoming.raw);
+    let env = &incoming.parsed.envelope;
+    let answered = answered_case(app, &incoming.parsed).await?;
+    let application = incoming.parsed.kind == crate::message::Kind::Application;
+    let live = match &answered {
+        None if application && !from_admin => live_case_for_cqc(app, &incoming).await?,
+        _ => None,
+    };
     let facts = RouteFacts {
         kind: Some(incoming.parsed.kind),
         from,
-        sent_by_us: incoming.parsed.envelope.sent_by_us.is_some(),
+        sent_by_us: env.sent_by_us.is_some(),
         own_addresses: app.config.own_addresses(),
         from_admin,
-        answers_case: answered_case(app, &incoming.parsed).await?,
+        answers_case: answered.as_ref().map(|(link, _)| link.clone()),
         looks_like_decision: crate::case::decision::looks_like_decision(&new_text),
         quiet: incoming.quiet,
+        fresh: env.in_reply_to.is_empty() && CaseRef::find_all(&env.subject).is_empty(),
+        live_case_for_cqc: live.as_ref().map(|c| LiveCase {
+            reference: c.reference.clone(),
+            open: CaseState::parse(&c.state).is_some_and(CaseState::is_open),
+        }),
     };
+    // The case the route names, loaded once while gathering the facts.
+    let case = answered.map(|(_, c)| c).or(live);
+    let the_case = |reference: String| case.ok_or(StoreError::CaseNotFound(reference));
     match route(&facts) {
         Route::Ignore { reason } => record_only(app, incoming, reason, None).await,
         Route::Record { reason } => {
@@ -174,21 +227,44 @@ async fn dispatch(app: &App, incoming: Incoming) -> Result<Outcome, IntakeError>
             record_only(app, incoming, reason, opening).await
         }
         Route::OpenCase { reply } => open::open_case(app, incoming, reply).await,
-        Route::JoinCase { reference } => {
-            // A whole new application (not a reply) from a home with a live case: linked and flagged.
-            let env = &incoming.parsed.envelope;
-            let fresh = env.in_reply_to.is_empty() && CaseRef::find_all(&env.subject).is_empty();
-            let second = fresh && incoming.parsed.kind == crate::message::Kind::Application;
-            follow_up::join_case_flagged(app, incoming, &reference, second).await
+        Route::JoinCase {
+            reference,
+            second_application,
+        } => follow_up::join_case(app, incoming, the_case(reference)?, second_application).await,
+        Route::LinkToDecided { reference } => {
+            linked::link_to_decided(app, incoming, the_case(reference)?).await
         }
         Route::Administrator { reference } => {
-            admin::from_administrator(app, incoming, &reference, &new_text).await
+            admin::from_administrator(app, incoming, the_case(reference)?, &new_text).await
         }
-        Route::Held { reference } => admin::hold(app, incoming, &reference).await,
+        Route::Held { reference } => admin::hold(app, incoming, the_case(reference)?).await,
         Route::RefuseDecision { reference, reason } => {
-            admin::refuse(app, incoming, &reference, reason).await
+            admin::refuse(app, incoming, the_case(reference)?, reason).await
         }
     }
+}
+
+/// The live case (awaiting information, ready for decision, approved or
+/// registered) that already holds this application's CQC number.
+async fn live_case_for_cqc(
+    app: &App,
+    incoming: &Incoming,
+) -> Result<Option<CaseRecord>, IntakeError> {
+    let Some(cqc) = incoming.parsed.form.cqc_registration_number.as_deref() else {
+        return Ok(None);
+    };
+    let cases = app.store.cases_for_cqc(cqc).await?;
+    Ok(cases.into_iter().rev().find(|c| {
+        matches!(
+            CaseState::parse(&c.state),
+            Some(
+                CaseState::AwaitingInformation
+                    | CaseState::ReadyForDecision
+                    | CaseState::Approved
+                    | CaseState::Registered
+            )
+        )
+    }))
 }
 
 /// Records a message that opens no case; `report` holds its first lines
@@ -281,7 +357,10 @@ async fn parse_guarded(
 
 /// The case this message is about: by its thread, else a reference in its
 /// subject, else its sender's only open case (when the CQC number agrees).
-async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<CaseLink>, IntakeError> {
+async fn answered_case(
+    app: &App,
+    parsed: &Parsed,
+) -> Result<Option<(CaseLink, CaseRecord)>, IntakeError> {
     let env = &parsed.envelope;
     let from = env.from.as_ref().map(|m| m.address.as_str()).unwrap_or("");
     let mut case = None;
@@ -304,15 +383,16 @@ async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<CaseLink>, I
     }
     if let Some(case) = case {
         let known = sender_known(app, &case, from).await?;
-        return Ok(Some(CaseLink {
-            reference: case.reference,
+        let link = CaseLink {
+            reference: case.reference.clone(),
             sender_known: known,
-        }));
+        };
+        return Ok(Some((link, case)));
     }
     if from.is_empty() {
         return Ok(None);
     }
-    let open: Vec<_> = app
+    let mut open: Vec<_> = app
         .store
         .cases_for_sender(from)
         .await?
@@ -320,23 +400,22 @@ async fn answered_case(app: &App, parsed: &Parsed) -> Result<Option<CaseLink>, I
         .filter(|c| CaseState::parse(&c.state).is_some_and(CaseState::is_open))
         .collect();
     let cqc = parsed.form.cqc_registration_number.as_deref();
-    match open.as_slice() {
-        [only] if cqc.is_none() || only.cqc_id.as_deref().is_none_or(|c| Some(c) == cqc) => {
-            Ok(Some(CaseLink {
+    let agrees =
+        |only: &CaseRecord| cqc.is_none() || only.cqc_id.as_deref().is_none_or(|c| Some(c) == cqc);
+    match open.pop() {
+        Some(only) if open.is_empty() && agrees(&only) => {
+            let link = CaseLink {
                 reference: only.reference.clone(),
                 sender_known: true,
-            }))
+            };
+            Ok(Some((link, only)))
         }
         _ => Ok(None),
     }
 }
 
 /// The applicant's, the contact's, or an address that has already written on the case.
-async fn sender_known(
-    app: &App,
-    case: &crate::store::CaseRecord,
-    from: &str,
-) -> Result<bool, IntakeError> {
+async fn sender_known(app: &App, case: &CaseRecord, from: &str) -> Result<bool, IntakeError> {
     if from.is_empty() {
         return Ok(false);
     }

@@ -1,21 +1,17 @@
 //! A new application: open its case, confirm receipt, and when it is already
-//! complete hand it to the administrators. A second application for a CQC
-//! number that already has a live case joins that case instead.
+//! complete hand it to the administrators. (A second application for a CQC
+//! number with a live case never comes here: routing sends it to that case.)
 
-use super::{Incoming, IntakeError, Outcome, contexts, decision_code, follow_up};
-use crate::actions::{Notes, Report, collect_parts, ready_for_decision, report_to_administrators};
+use super::{Incoming, IntakeError, Outcome, contexts, decision_code};
+use crate::actions::{Notes, ready_for_decision};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::emails::{Draft, EmailError};
-use crate::message::Role;
-use crate::store::{CaseRecord, MessageStatus, NewCase, NewEvent, Outgoing, timestamp};
+use crate::store::{NewCase, NewEvent, Outgoing, timestamp};
 use chrono::Datelike;
 use tracing::info;
 
 pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Outcome, IntakeError> {
-    if let Some(existing) = live_case_for_cqc(app, &incoming).await? {
-        return second_application(app, incoming, existing).await;
-    }
     // The registers are asked before the committing transaction: an unknown
     // CQC number makes the application incomplete, and the receipt says so.
     let check = app.register_checker().check(&incoming.parsed.form).await;
@@ -23,7 +19,7 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
     let complete = crate::findings::is_complete(&findings);
     let (case, event) = new_case(app, &incoming, reply, &findings, &check);
     let today = app.today();
-    let documents = documents(&incoming);
+    let documents = incoming.documents();
     let thread: Vec<String> = incoming
         .parsed
         .envelope
@@ -117,7 +113,7 @@ fn new_case(
         completed_at: complete.then(|| now.clone()),
         due_on: due.map(|d| d.to_string()),
         decision_code: decision_code(),
-        report_received: has_report(incoming),
+        report_received: incoming.has_report(),
         linked_case_id: None,
         awaiting_since: (!complete).then(|| now.clone()),
         thread_root: parsed.envelope.message_id.clone(),
@@ -138,99 +134,4 @@ fn new_case(
         .to_string(),
     };
     (case, event)
-}
-
-/// An IG Toolkit / DSPT assessment report came with this message.
-pub fn has_report(incoming: &Incoming) -> bool {
-    incoming
-        .parsed
-        .attachments
-        .iter()
-        .any(|a| a.role == Role::IgAssessmentReport)
-}
-
-/// The form and report attachments of this message, to attach to the notice.
-pub fn documents(incoming: &Incoming) -> Vec<(String, String, Vec<u8>)> {
-    let wanted: Vec<String> = incoming
-        .parsed
-        .attachments
-        .iter()
-        .filter(|a| matches!(a.role, Role::ApplicationForm | Role::IgAssessmentReport))
-        .map(|a| a.filename.clone())
-        .collect();
-    let mut out = Vec::new();
-    if !wanted.is_empty() {
-        collect_parts(&incoming.raw, &wanted, &mut out);
-    }
-    out
-}
-
-async fn live_case_for_cqc(
-    app: &App,
-    incoming: &Incoming,
-) -> Result<Option<CaseRecord>, IntakeError> {
-    let Some(cqc) = incoming.parsed.form.cqc_registration_number.as_deref() else {
-        return Ok(None);
-    };
-    let cases = app.store.cases_for_cqc(cqc).await?;
-    Ok(cases.into_iter().rev().find(|c| {
-        matches!(
-            CaseState::parse(&c.state),
-            Some(
-                CaseState::AwaitingInformation
-                    | CaseState::ReadyForDecision
-                    | CaseState::Approved
-                    | CaseState::Registered
-            )
-        )
-    }))
-}
-
-/// The same care home applies again while a case is live: link, flag, never open twice.
-async fn second_application(
-    app: &App,
-    mut incoming: Incoming,
-    existing: CaseRecord,
-) -> Result<Outcome, IntakeError> {
-    info!(case.reference = %existing.reference, "second application for the same CQC number; linked to the live case");
-    if CaseState::parse(&existing.state).is_some_and(CaseState::is_open) {
-        return follow_up::join_case_flagged(app, incoming, &existing.reference, true).await;
-    }
-    incoming.record.status = MessageStatus::Processed;
-    incoming.record.note = Some(format!(
-        "second application; linked to {}",
-        existing.reference
-    ));
-    let reason = format!(
-        "A second application for CQC number {} arrived while case {} is {}. It was linked to that case and no new case was opened.",
-        existing.cqc_id.as_deref().unwrap_or("-"),
-        existing.reference,
-        existing.state
-    );
-    let report = report_to_administrators(
-        app,
-        Report::Held {
-            reference: &existing.reference,
-            contact_address: &existing.contact_address,
-            reason: &reason,
-        },
-        incoming.record.from_addr.as_deref(),
-        incoming.record.subject.as_deref(),
-        &incoming.record.received_at,
-    )?;
-    let event = NewEvent {
-        at: timestamp(app.clock.now()),
-        actor: format!(
-            "care home <{}>",
-            incoming.record.from_addr.clone().unwrap_or_default()
-        ),
-        event: "second application linked".into(),
-        detail: serde_json::json!({ "message_id": incoming.record.message_id }).to_string(),
-    };
-    app.store
-        .record_message(&incoming.record, Some(existing.id), Some(event), &[report])
-        .await?;
-    Ok(Outcome::Joined {
-        reference: existing.reference,
-    })
 }
