@@ -118,6 +118,23 @@ impl App {
         self.clock.now().with_timezone(&self.timezone).date_naive()
     }
 
+    /// An email to the administrators (the configured addresses).
+    pub fn to_administrators<'a>(
+        &self,
+        template: crate::emails::Template,
+    ) -> crate::emails::Draft<'a> {
+        crate::emails::Draft::new(template, self.config.administrators.addresses.clone())
+    }
+
+    /// Renders and builds an email, ready for the outbox.
+    pub fn compose(
+        &self,
+        draft: &crate::emails::Draft<'_>,
+        context: &tera::Context,
+    ) -> Result<crate::store::Outgoing, EmailError> {
+        self.sender.compose(&self.templates, draft, context)
+    }
+
     /// A register check as of now, with this application's clients and settings.
     pub fn register_checker(&self) -> crate::registers::Checker<'_> {
         crate::registers::Checker {

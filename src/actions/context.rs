@@ -1,7 +1,7 @@
 //! Pieces of template context that several emails share.
 
 use crate::app::App;
-use crate::emails::Draft;
+use crate::emails::{Draft, Template};
 use crate::store::CaseRecord;
 use chrono::NaiveDate;
 
@@ -32,15 +32,8 @@ pub fn case_context(app: &App, case: &CaseRecord) -> tera::Context {
 }
 
 /// An email to the care home about its case, in the thread of its application.
-pub fn to_care_home<'a>(case: &'a CaseRecord, template: &'a str, purpose: &'a str) -> Draft<'a> {
-    Draft {
-        template,
-        purpose,
-        to: vec![case.contact_address.clone()],
-        thread: case.thread_root.iter().cloned().collect(),
-        reference: Some(&case.reference),
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    }
+pub fn to_care_home(case: &CaseRecord, template: Template) -> Draft<'_> {
+    Draft::new(template, vec![case.contact_address.clone()])
+        .about(Some(&case.reference))
+        .in_thread(case.thread_root.iter().cloned().collect())
 }

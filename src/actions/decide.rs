@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::case::CaseState;
 use crate::case::decision::Verdict;
 use crate::emails::EmailError;
+use crate::emails::Template;
 use crate::store::{CaseRecord, IncomingMessage, NewEvent, StoreError, timestamp};
 
 /// Why a decision could not be recorded.
@@ -101,14 +102,14 @@ fn care_home_email(
             c.insert("mailboxes_requested", &mailboxes);
             // The administrator's note goes to the care home with the approval.
             c.insert("note", &reason);
-            "approval"
+            Template::Approval
         }
         Verdict::Reject => {
             c.insert("reason", &reason.unwrap_or_default());
             c.insert("secure_email_link", &app.config.sponsor.secure_email_link);
-            "rejection"
+            Template::Rejection
         }
     };
-    let draft = super::to_care_home(case, template, template);
-    app.sender.compose(&app.templates, &draft, &c)
+    let draft = super::to_care_home(case, template);
+    app.compose(&draft, &c)
 }

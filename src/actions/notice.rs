@@ -5,7 +5,7 @@ use super::{form_of, limited_to_four, long_date, sponsor};
 use crate::app::App;
 use crate::case::merge::Change;
 use crate::case::pack;
-use crate::emails::{Draft, EmailError};
+use crate::emails::{EmailError, Part, Template};
 use crate::findings::{Finding, Severity};
 use crate::form::Provenance;
 use crate::store::{CaseRecord, Outgoing};
@@ -26,22 +26,17 @@ pub fn ready_for_decision(
     app: &App,
     case: &CaseRecord,
     notes: &Notes<'_>,
-    attachments: Vec<(String, String, Vec<u8>)>,
+    attachments: Vec<Part>,
 ) -> Result<Outgoing, EmailError> {
     let mut context = context(app, case, notes.linked);
     context.insert("corrections", &corrections(notes.corrections));
     context.insert("please_check", &please_check(case));
-    let draft = Draft {
-        template: "ready_for_decision",
-        purpose: "ready-for-decision notice",
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: Some(&case.reference),
-        auto_reply: false,
-        suppressed: false,
-        attachments,
-    };
-    app.sender.compose(&app.templates, &draft, &context)
+    let draft = app
+        .to_administrators(Template::ReadyForDecision)
+        .purpose("ready-for-decision notice")
+        .about(Some(&case.reference))
+        .attach(attachments);
+    app.compose(&draft, &context)
 }
 
 /// The values read as guesses, for an administrator to check against the
@@ -176,7 +171,7 @@ fn context(app: &App, case: &CaseRecord, linked: Option<&CaseRecord>) -> tera::C
 
 /// The application forms and assessment reports the care home sent, from the
 /// raw messages of the case, to attach to the notice.
-pub async fn case_documents(app: &App, case: &CaseRecord) -> Vec<(String, String, Vec<u8>)> {
+pub async fn case_documents(app: &App, case: &CaseRecord) -> Vec<Part> {
     let Ok(messages) = app.store.messages_for_case(case.id).await else {
         return Vec::new();
     };
@@ -210,7 +205,7 @@ pub async fn case_documents(app: &App, case: &CaseRecord) -> Vec<(String, String
 }
 
 /// The parts of one raw message with these file names.
-pub fn collect_parts(raw: &[u8], wanted: &[String], out: &mut Vec<(String, String, Vec<u8>)>) {
+pub fn collect_parts(raw: &[u8], wanted: &[String], out: &mut Vec<Part>) {
     let Some(msg) = MessageParser::default().parse(raw) else {
         return;
     };
@@ -224,20 +219,20 @@ pub fn collect_parts(raw: &[u8], wanted: &[String], out: &mut Vec<(String, Strin
     }
 }
 
-fn push_if_wanted(
-    part: &mail_parser::MessagePart<'_>,
-    wanted: &[String],
-    out: &mut Vec<(String, String, Vec<u8>)>,
-) {
+fn push_if_wanted(part: &mail_parser::MessagePart<'_>, wanted: &[String], out: &mut Vec<Part>) {
     let Some(name) = part.attachment_name() else {
         return;
     };
-    if !wanted.iter().any(|w| w == name) || out.iter().any(|(n, _, _)| n == name) {
+    if !wanted.iter().any(|w| w == name) || out.iter().any(|p| p.name == name) {
         return;
     }
     let ct = part
         .content_type()
         .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("octet-stream")))
         .unwrap_or_else(|| "application/octet-stream".into());
-    out.push((name.to_string(), ct, part.contents().to_vec()));
+    out.push(Part {
+        name: name.to_string(),
+        content_type: ct,
+        bytes: part.contents().to_vec(),
+    });
 }

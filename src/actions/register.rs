@@ -5,6 +5,7 @@ use super::{form_of, limited_to_four};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::case::pack::{self, Pack};
+use crate::emails::Template;
 use crate::store::{CaseRecord, NewEvent, timestamp};
 
 use super::DecideError;
@@ -42,8 +43,8 @@ pub async fn register(
         "password_arrangement",
         &app.config.sponsor.password_arrangement,
     );
-    let draft = super::to_care_home(case, "registered", "first-login guidance");
-    let email = app.sender.compose(&app.templates, &draft, &c)?;
+    let draft = super::to_care_home(case, Template::Registered).purpose("first-login guidance");
+    let email = app.compose(&draft, &c)?;
     let mut updated = case.clone();
     updated.state = CaseState::Registered.as_str().to_string();
     updated.registered_at = Some(now.clone());

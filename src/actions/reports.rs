@@ -1,7 +1,7 @@
 //! Reports to the administrators about messages the daemon would not act on.
 
 use crate::app::App;
-use crate::emails::{Draft, EmailError};
+use crate::emails::{EmailError, Template};
 use crate::store::Outgoing;
 
 /// Which report, and what it needs.
@@ -45,12 +45,12 @@ pub fn report_to_administrators(
         Report::Quarantined { reason } => {
             c.insert("folder", &app.config.mailbox.quarantine_folder);
             c.insert("reason", reason);
-            ("quarantine_report", None)
+            (Template::QuarantineReport, None)
         }
         Report::NotAnApplication { first_lines } => {
             c.insert("folder", &app.config.mailbox.processed_folder);
             c.insert("first_lines", first_lines);
-            ("enquiry_report", None)
+            (Template::EnquiryReport, None)
         }
         Report::Held {
             reference,
@@ -60,7 +60,7 @@ pub fn report_to_administrators(
             c.insert("reference", reference);
             c.insert("contact_address", contact_address);
             c.insert("reason", reason);
-            ("held_report", Some(reference))
+            (Template::HeldReport, Some(reference))
         }
         Report::DecisionRefused {
             reference,
@@ -70,20 +70,11 @@ pub fn report_to_administrators(
             c.insert("reference", reference);
             c.insert("state", state);
             c.insert("reason", reason);
-            ("decision_refused_report", Some(reference))
+            (Template::DecisionRefusedReport, Some(reference))
         }
     };
-    let draft = Draft {
-        template,
-        purpose: template,
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    app.sender.compose(&app.templates, &draft, &c)
+    let draft = app.to_administrators(template).about(reference);
+    app.compose(&draft, &c)
 }
 
 /// The report about an email held over `outbox.max_per_recipient_per_hour`.
@@ -101,15 +92,6 @@ pub fn held_email_report(
     c.insert("created_at", &held.created_at);
     c.insert("message_id", &held.message_id);
     c.insert("limit", &limit);
-    let draft = Draft {
-        template: "email_held_report",
-        purpose: "email_held_report",
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    app.sender.compose(&app.templates, &draft, &c)
+    let draft = app.to_administrators(Template::EmailHeldReport);
+    app.compose(&draft, &c)
 }

@@ -6,7 +6,7 @@
 
 use super::{CliError, exit, load_config};
 use crate::config::{MailboxKind, TransportKind};
-use crate::emails::{EMAILS, Templates};
+use crate::emails::{Template, Templates};
 use std::path::Path;
 
 pub fn run(path: &Path, connect: bool) -> Result<(), CliError> {
@@ -39,9 +39,9 @@ pub fn run(path: &Path, connect: bool) -> Result<(), CliError> {
     let templates = Templates::load(&config.path(&config.templates.directory))
         .map_err(|e| fail(format!("templates.directory: {e}")))?;
     let sample = crate::emails::sample_context();
-    for name in EMAILS {
+    for template in Template::ALL {
         templates
-            .render(name, &sample)
+            .render(template, &sample)
             .map_err(|e| fail(format!("templates.directory: {e}")))?;
     }
     if config.web.is_some() {

@@ -3,9 +3,13 @@
 //! `base.txt` and `base.html`) and built here into a whole RFC 5322 message
 //! whose Message-ID is fixed before it reaches the outbox.
 
+mod draft;
 mod sample;
+mod template;
 
+pub use draft::{Draft, Part};
 pub use sample::sample_context;
+pub use template::Template;
 
 use crate::store::Outgoing;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
@@ -44,30 +48,6 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// The emails the daemon sends; each is a folder of templates.
-pub const EMAILS: &[&str] = &[
-    "receipt",
-    "follow_up",
-    "ready_for_decision",
-    "approval",
-    "rejection",
-    "registered",
-    "quarantine_report",
-    "enquiry_report",
-    "held_report",
-    "decision_refused_report",
-    "email_held_report",
-    "overdue_digest",
-    "chaser",
-    "lapsed",
-    "weekly_summary",
-    "canary",
-    "canary_alert",
-    "register_update",
-    "credentials_refused",
-    "credentials_expiring",
-];
-
 impl Templates {
     /// Loads every template under `dir`.
     pub fn load(dir: &Path) -> Result<Templates, EmailError> {
@@ -78,9 +58,9 @@ impl Templates {
         })?;
         // Only HTML is escaped; text bodies are plain text.
         tera.autoescape_on(vec![".html"]);
-        for name in EMAILS {
+        for template in Template::ALL {
             for part in ["subject.txt", "body.txt", "body.html"] {
-                let full = format!("{name}/{part}");
+                let full = format!("{}/{part}", template.name());
                 if !tera.get_template_names().any(|n| n == full) {
                     return Err(EmailError::Missing { name: full });
                 }
@@ -90,7 +70,12 @@ impl Templates {
     }
 
     /// Renders one email.
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<Rendered, EmailError> {
+    pub fn render(
+        &self,
+        template: Template,
+        context: &tera::Context,
+    ) -> Result<Rendered, EmailError> {
+        let name = template.name();
         let one = |part: &str| {
             let full = format!("{name}/{part}");
             self.tera
@@ -133,23 +118,6 @@ pub struct Sender {
     pub instance: String,
     /// Dates the emails: the same clock as the case changes (`--now`).
     pub clock: std::sync::Arc<dyn crate::clock::Clock>,
-}
-
-/// An email to compose.
-#[derive(Clone, Debug)]
-pub struct Draft<'a> {
-    pub template: &'a str,
-    pub purpose: &'a str,
-    pub to: Vec<String>,
-    /// Message-IDs (without brackets) this answers, oldest first; the last is In-Reply-To.
-    pub thread: Vec<String>,
-    /// The case reference, used in the Message-ID.
-    pub reference: Option<&'a str>,
-    /// True for an automatic answer to someone's message (RFC 3834).
-    pub auto_reply: bool,
-    pub suppressed: bool,
-    /// Files to attach: name, content type, bytes.
-    pub attachments: Vec<(String, String, Vec<u8>)>,
 }
 
 impl Sender {
@@ -222,7 +190,12 @@ impl Sender {
             alternative
         } else {
             let mut mixed = MultiPart::mixed().multipart(alternative);
-            for (name, content_type, bytes) in &draft.attachments {
+            for Part {
+                name,
+                content_type,
+                bytes,
+            } in &draft.attachments
+            {
                 let ct = ContentType::parse(content_type)
                     .or_else(|_| ContentType::parse("application/octet-stream"))
                     .map_err(|e| EmailError::Build(e.to_string()))?;
@@ -352,24 +325,22 @@ mod tests {
         c.insert("applicant_name", evil);
         c.insert("reference", evil);
         c.insert("subject", evil);
-        let draft = Draft {
-            template: "receipt",
-            purpose: "receipt",
-            to: vec!["home@example.net".into()],
-            thread: vec![
+        let draft = Draft::new(Template::Receipt, vec!["home@example.net".into()])
+            .about(Some("LSM-2026-0001"))
+            .answering(vec![
                 "ok.1@home.example.net".into(),
                 "x@y>\r\nBcc: victim@example.net".into(),
-            ],
-            reference: Some("LSM-2026-0001"),
-            auto_reply: true,
-            suppressed: false,
-            attachments: vec![(
-                "../../etc/passwd\r\nX-Evil: 1".into(),
-                "text/plain\r\nX-Evil: 2".into(),
-                b"x".to_vec(),
-            )],
-        };
-        for template in ["receipt", "held_report", "quarantine_report"] {
+            ])
+            .attach(vec![Part {
+                name: "../../etc/passwd\r\nX-Evil: 1".into(),
+                content_type: "text/plain\r\nX-Evil: 2".into(),
+                bytes: b"x".to_vec(),
+            }]);
+        for template in [
+            Template::Receipt,
+            Template::HeldReport,
+            Template::QuarantineReport,
+        ] {
             let draft = Draft {
                 template,
                 ..draft.clone()

@@ -175,7 +175,10 @@ mod tests {
         c.insert("read", &read_back(form));
         c.insert("guessed", &guessed(&provenance));
         c.insert("complete", &true);
-        templates().render("receipt", &c).unwrap().text
+        templates()
+            .render(crate::emails::Template::Receipt, &c)
+            .unwrap()
+            .text
     }
 
     #[test]
@@ -229,7 +232,11 @@ mod unreadable_tests {
     use super::*;
     use crate::emails::Templates;
 
-    fn render(template: &str, code: &str, form_unread: bool) -> crate::emails::Rendered {
+    fn render(
+        template: crate::emails::Template,
+        code: &str,
+        form_unread: bool,
+    ) -> crate::emails::Rendered {
         let t =
             Templates::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
                 .unwrap();
@@ -260,7 +267,10 @@ mod unreadable_tests {
             ("too_large", "send the form on its own"),
             ("damaged", "save the form again"),
         ] {
-            for template in ["receipt", "follow_up"] {
+            for template in [
+                crate::emails::Template::Receipt,
+                crate::emails::Template::FollowUp,
+            ] {
                 let r = render(template, code, true);
                 assert!(
                     r.text
@@ -281,7 +291,7 @@ mod unreadable_tests {
             }
         }
         assert!(
-            render("receipt", "password", true)
+            render(crate::emails::Template::Receipt, "password", true)
                 .subject
                 .contains("could not read")
         );
@@ -289,7 +299,7 @@ mod unreadable_tests {
 
     #[test]
     fn a_readable_form_beside_an_unreadable_file_keeps_its_list() {
-        let r = render("receipt", "damaged", false);
+        let r = render(crate::emails::Template::Receipt, "damaged", false);
         assert!(
             r.text.contains("We could not read the attachment"),
             "{}",

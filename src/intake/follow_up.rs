@@ -8,7 +8,7 @@ use crate::actions::{Notes, form_of, ready_for_decision};
 use crate::app::App;
 use crate::case::CaseState;
 use crate::case::merge::merge;
-use crate::emails::Draft;
+use crate::emails::{Draft, Template};
 use crate::findings::{self, Evidence};
 use crate::form::Provenance;
 use crate::registers::RegisterCheck;
@@ -201,26 +201,21 @@ fn reply(
 ) -> Result<crate::store::Outgoing, IntakeError> {
     let context = contexts::reply(app, r, app.today());
     let env = &incoming.parsed.envelope;
-    let draft = Draft {
-        template: "follow_up",
-        purpose: if r.complete {
+    let draft = Draft::new(Template::FollowUp, vec![case.contact_address.clone()])
+        .purpose(if r.complete {
             "acknowledgement"
         } else {
             "still missing"
-        },
-        to: vec![case.contact_address.clone()],
-        thread: env
-            .references
-            .iter()
-            .chain(env.message_id.iter())
-            .cloned()
-            .collect(),
-        reference: Some(&case.reference),
-        auto_reply: true,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    Ok(app.sender.compose(&app.templates, &draft, &context)?)
+        })
+        .about(Some(&case.reference))
+        .answering(
+            env.references
+                .iter()
+                .chain(env.message_id.iter())
+                .cloned()
+                .collect(),
+        );
+    Ok(app.compose(&draft, &context)?)
 }
 
 fn detail(

@@ -14,7 +14,7 @@ pub mod text;
 use crate::actions::{Report, report_to_administrators};
 use crate::app::App;
 use crate::case::{CaseLink, CaseRef, CaseState, LiveCase, Route, RouteFacts, route};
-use crate::emails::EmailError;
+use crate::emails::{EmailError, Part};
 use crate::mailbox::{Destination, Pending};
 use crate::message::Role;
 use crate::parse::Parsed;
@@ -86,7 +86,7 @@ impl Incoming {
     }
 
     /// The form and report attachments of this message, to attach to the notice.
-    pub fn documents(&self) -> Vec<(String, String, Vec<u8>)> {
+    pub fn documents(&self) -> Vec<Part> {
         let wanted: Vec<String> = self
             .parsed
             .attachments

@@ -6,7 +6,7 @@ use super::{Incoming, IntakeError, Outcome, contexts, decision_code};
 use crate::actions::{Notes, ready_for_decision};
 use crate::app::App;
 use crate::case::CaseState;
-use crate::emails::{Draft, EmailError};
+use crate::emails::{Draft, EmailError, Template};
 use crate::store::{NewCase, NewEvent, Outgoing, timestamp};
 use chrono::Datelike;
 use tracing::info;
@@ -41,17 +41,11 @@ pub async fn open_case(app: &App, incoming: Incoming, reply: bool) -> Result<Out
                 attachments: &parsed.attachments,
             };
             let context = contexts::reply(&app2, &read, today);
-            let draft = Draft {
-                template: "receipt",
-                purpose: "receipt",
-                to: vec![case2.contact_address.clone()],
-                thread: thread.clone(),
-                reference: Some(reference),
-                auto_reply: true,
-                suppressed: !reply,
-                attachments: Vec::new(),
-            };
-            let mut emails = vec![app2.sender.compose(&app2.templates, &draft, &context)?];
+            let draft = Draft::new(Template::Receipt, vec![case2.contact_address.clone()])
+                .about(Some(reference))
+                .answering(thread.clone())
+                .suppressed(!reply);
+            let mut emails = vec![app2.compose(&draft, &context)?];
             if complete {
                 emails.push(ready_for_decision(
                     &app2,

@@ -9,7 +9,7 @@
 use super::{JobError, Period, parse_time};
 use crate::actions::sponsor;
 use crate::app::App;
-use crate::emails::Draft;
+use crate::emails::{Draft, Template};
 use crate::store::{CanaryRecord, timestamp};
 use chrono::{DateTime, Utc};
 use tracing::{error, info};
@@ -44,16 +44,7 @@ pub async fn run(app: &App, period: &Period) -> Result<String, JobError> {
     c.insert("sponsor", &sponsor(app));
     c.insert("token", &token);
     c.insert("sent_at", &timestamp(now));
-    let draft = Draft {
-        template: "canary",
-        purpose: "canary",
-        to: vec![app.config.sponsor.address.clone()],
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
+    let draft = Draft::new(Template::Canary, vec![app.config.sponsor.address.clone()]);
     let email = app.sender.compose_with_headers(
         &app.templates,
         &draft,
@@ -116,17 +107,10 @@ async fn alert(app: &App, canary: &CanaryRecord, now: DateTime<Utc>) -> Result<(
     c.insert("token", &canary.token);
     c.insert("sent_at", &canary.sent_at);
     c.insert("timeout_minutes", &timeout);
-    let draft = Draft {
-        template: "canary_alert",
-        purpose: "canary alert",
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    let email = app.sender.compose(&app.templates, &draft, &c)?;
+    let draft = app
+        .to_administrators(Template::CanaryAlert)
+        .purpose("canary alert");
+    let email = app.compose(&draft, &c)?;
     app.store
         .record_canary_alert(&canary.token, &timestamp(now), &email)
         .await?;

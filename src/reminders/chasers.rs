@@ -9,10 +9,11 @@
 
 use super::{JobError, Period, local_date, parse_time};
 use crate::actions::long_date;
+use crate::actions::to_care_home;
 use crate::app::App;
 use crate::calendar::Calendar;
 use crate::case::CaseState;
-use crate::emails::Draft;
+use crate::emails::Template;
 use crate::findings::{Finding, Severity};
 use crate::store::{CaseRecord, MessageStatus, NewEvent, StoreError, timestamp};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -194,10 +195,6 @@ fn context(app: &App, case: &CaseRecord) -> tera::Context {
     c
 }
 
-fn draft<'a>(case: &'a CaseRecord, template: &'a str, purpose: &'a str) -> Draft<'a> {
-    crate::actions::to_care_home(case, template, purpose)
-}
-
 async fn chase(
     app: &App,
     rules: &Rules<'_>,
@@ -216,7 +213,7 @@ async fn chase(
     );
     let email = app
         .sender
-        .compose(&app.templates, &draft(case, "chaser", "chaser"), &c)?;
+        .compose(&app.templates, &to_care_home(case, Template::Chaser), &c)?;
     let now = timestamp(app.clock.now());
     let event = NewEvent {
         at: now.clone(),
@@ -232,9 +229,11 @@ async fn chase(
 
 async fn lapse(app: &App, case: &CaseRecord, period: &Period) -> Result<bool, JobError> {
     let c = context(app, case);
-    let email = app
-        .sender
-        .compose(&app.templates, &draft(case, "lapsed", "lapse notice"), &c)?;
+    let email = app.sender.compose(
+        &app.templates,
+        &to_care_home(case, Template::Lapsed).purpose("lapse notice"),
+        &c,
+    )?;
     let now = timestamp(app.clock.now());
     let event = NewEvent {
         at: now.clone(),

@@ -6,7 +6,7 @@
 
 use crate::app::App;
 use crate::config::OAuth2Flow;
-use crate::emails::Draft;
+use crate::emails::Template;
 use crate::oauth::health::{describe_left, due_for_warning, lapses_at};
 use crate::oauth::stored;
 use chrono::Utc;
@@ -44,7 +44,7 @@ pub async fn check_lapse(app: &App) {
     let mut c = tera::Context::new();
     c.insert("lapses_on", &crate::actions::long_date(lapses.date_naive()));
     c.insert("left", &describe_left(lapses, now));
-    if notify(app, "credentials_expiring", c).await {
+    if notify(app, Template::CredentialsExpiring, c).await {
         let _ = std::fs::write(&path, key);
     }
 }
@@ -59,7 +59,7 @@ pub async fn note_refusal(app: &App, reason: &str) {
     error!("emailing the administrators (once) that sponsor-intake cannot sign in");
     let mut c = tera::Context::new();
     c.insert("reason", reason);
-    if notify(app, "credentials_refused", c).await {
+    if notify(app, Template::CredentialsRefused, c).await {
         let _ = std::fs::create_dir_all(path.parent().unwrap_or(&app.state_dir));
         let _ = std::fs::write(&path, Utc::now().to_rfc3339());
     }
@@ -70,7 +70,7 @@ pub fn note_success(app: &App) {
     let _ = std::fs::remove_file(marker(app, "refusal-notified"));
 }
 
-async fn notify(app: &App, template: &str, mut c: tera::Context) -> bool {
+async fn notify(app: &App, template: Template, mut c: tera::Context) -> bool {
     c.insert("sponsor", &crate::actions::sponsor(app));
     c.insert(
         "mailbox",
@@ -80,17 +80,8 @@ async fn notify(app: &App, template: &str, mut c: tera::Context) -> bool {
             .as_ref()
             .map_or(app.config.sponsor.address.as_str(), |i| i.username.as_str()),
     );
-    let draft = Draft {
-        template,
-        purpose: template,
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    let queued = match app.sender.compose(&app.templates, &draft, &c) {
+    let draft = app.to_administrators(template);
+    let queued = match app.compose(&draft, &c) {
         Ok(email) => app
             .store
             .queue_email(&email)
@@ -101,7 +92,7 @@ async fn notify(app: &App, template: &str, mut c: tera::Context) -> bool {
     match queued {
         Ok(()) => true,
         Err(e) => {
-            error!(error = %e, template, "cannot queue the email to the administrators");
+            error!(error = %e, template = template.name(), "cannot queue the email to the administrators");
             false
         }
     }

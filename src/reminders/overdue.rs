@@ -10,7 +10,7 @@ use crate::actions::{long_date, sponsor};
 use crate::app::App;
 use crate::calendar::Calendar;
 use crate::case::CaseState;
-use crate::emails::Draft;
+use crate::emails::{Draft, Template};
 use crate::store::{CaseRecord, DigestEntry, NewEvent, timestamp};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -115,17 +115,8 @@ pub async fn run(app: &App, period: &Period) -> Result<String, JobError> {
         app.config.administrators.primary.as_deref(),
         escalated,
     );
-    let draft = Draft {
-        template: "overdue_digest",
-        purpose: "overdue digest",
-        to: to.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    let email = app.sender.compose(&app.templates, &draft, &c)?;
+    let draft = Draft::new(Template::OverdueDigest, to.clone()).purpose("overdue digest");
+    let email = app.compose(&draft, &c)?;
     let now = timestamp(app.clock.now());
     let entries: Vec<DigestEntry> = due
         .iter()

@@ -8,7 +8,7 @@ use super::JobError;
 use crate::actions::{form_of, sponsor};
 use crate::app::App;
 use crate::case::CaseState;
-use crate::emails::Draft;
+use crate::emails::Template;
 use crate::findings::{Evidence, validate};
 use crate::registers::{RegisterCheck, cqc_link, merge_findings, outcome_words, template_view};
 use crate::store::{CaseRecord, NewEvent, StoreError, timestamp};
@@ -114,17 +114,11 @@ async fn recheck_one(
         "cqc_link",
         &cqc_link(form.cqc_registration_number.as_deref()),
     );
-    let draft = Draft {
-        template: "register_update",
-        purpose: "register check changed",
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: Some(&case.reference),
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    let email = app.sender.compose(&app.templates, &draft, &c)?;
+    let draft = app
+        .to_administrators(Template::RegisterUpdate)
+        .purpose("register check changed")
+        .about(Some(&case.reference));
+    let email = app.compose(&draft, &c)?;
     app.store
         .update_case(&updated, &now, None, &[event], &[email])
         .await?;

@@ -6,7 +6,7 @@ use super::{JobError, Period, local_date};
 use crate::actions::{long_date, sponsor};
 use crate::app::App;
 use crate::calendar::Calendar;
-use crate::emails::Draft;
+use crate::emails::Template;
 use crate::store::timestamp;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -69,17 +69,10 @@ pub async fn run(app: &App, period: &Period) -> Result<String, JobError> {
         "median_working_days",
         &median.map_or_else(|| "-".to_string(), |m| format!("{m:.1}")),
     );
-    let draft = Draft {
-        template: "weekly_summary",
-        purpose: "weekly summary",
-        to: app.config.administrators.addresses.clone(),
-        thread: Vec::new(),
-        reference: None,
-        auto_reply: false,
-        suppressed: false,
-        attachments: Vec::new(),
-    };
-    let email = app.sender.compose(&app.templates, &draft, &c)?;
+    let draft = app
+        .to_administrators(Template::WeeklySummary)
+        .purpose("weekly summary");
+    let email = app.compose(&draft, &c)?;
     app.store.queue_email(&email).await?;
     Ok(format!(
         "summary sent: {} received, {} decided, {} overdue",
